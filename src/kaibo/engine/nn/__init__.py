@@ -1,0 +1,8 @@
+"""Neural-network layers on the engine, named as in `torch.nn`."""
+
+from kaibo.engine.nn.attention import CausalSelfAttention
+from kaibo.engine.nn.layers import GELU, Dropout, Embedding, LayerNorm, Linear, ReLU, Sequential, Sigmoid, Tanh
+from kaibo.engine.nn.module import Module, Parameter
+
+__all__ = ["CausalSelfAttention", "Dropout", "Embedding", "GELU", "LayerNorm", "Linear", "Module", "Parameter",
+           "ReLU", "Sequential", "Sigmoid", "Tanh"]

@@ -21,4 +21,4 @@ def clip_grad_norm_(parameters: Iterable[Tensor], max_norm: float) -> Tensor:
     if scale < 1.0:
         for g in grads:
             g.data = g.data * np.asarray(scale, dtype=g.data.dtype)
-    return Tensor(np.asarray(total, dtype=np.float32))
+    return Tensor(np.asarray(total, dtype=grads[0].data.dtype if grads else np.float32))

@@ -148,6 +148,7 @@ def torch_check(fn, arrays: list[np.ndarray], dtype=np.float64) -> None:
     tol = TOLERANCE[dtype]
     assert len(outs) == len(touts)
     for i, (o, t) in enumerate(zip(outs, touts, strict=True)):
+        assert isinstance(o.data, np.ndarray), f"output {i}: .data is a {type(o.data).__name__}, not an array"
         assert o.dtype == dtype, f"output {i} is {o.dtype}, inputs were {np.dtype(dtype)}"
         assert o.shape == tuple(t.shape), f"output {i}: shape {o.shape}, torch {tuple(t.shape)}"
         np.testing.assert_allclose(o.data, t.detach().numpy(), **tol, err_msg=f"output {i}")

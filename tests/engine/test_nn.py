@@ -85,6 +85,7 @@ MODULES = [
     ("Dropout p=0", lambda nn: nn.Sequential(nn.Linear(4, 6), nn.Dropout(0.0)), uniform((5, 4)), None),
     ("CausalSelfAttention", lambda nn: nn.CausalSelfAttention(8, 2), normal((2, 5, 8)), None),
     ("attention no bias", lambda nn: nn.CausalSelfAttention(8, 4, bias=False), normal((3, 6, 8)), None),
+    ("attention dropout, eval", lambda nn: nn.CausalSelfAttention(8, 2, dropout=0.5).eval(), normal((2, 4, 8)), None),
     ("attention T=1", lambda nn: nn.CausalSelfAttention(6, 3), normal((2, 1, 6)), None),
     ("composed block → cross_entropy", block, normal((2, 5, 8)), next_token_loss),
 ]
@@ -147,9 +148,15 @@ def test_state_dict_round_trip() -> None:
     state = src.state_dict()
     assert all(isinstance(v, np.ndarray) for v in state.values())
     assert set(state) >= {"0.weight", "0.bias", "1.weight", "1.bias", "2.c_attn.weight", "2.c_proj.bias"}
-    dst.load_state_dict(state)
+    dst.load_state_dict({name: array.astype(np.float64) for name, array in state.items()})
     for name, array in dst.state_dict().items():
+        assert array.dtype == np.float32, f"{name}: loading changed the parameter's dtype"
         np.testing.assert_array_equal(array, state[name], err_msg=name)
+    state["0.weight"][:] = 0.0  # state_dict() handed out copies: src keeps its weights
+    assert src.state_dict()["0.weight"].all()
+    dst.load_state_dict(state)
+    state["0.weight"][:] = 1.0  # load_state_dict() took copies: dst keeps the zeros
+    assert not dst.state_dict()["0.weight"].any()
 
 
 @pytest.mark.parametrize(
@@ -163,10 +170,13 @@ def test_state_dict_round_trip() -> None:
 )
 def test_load_state_dict_names_the_tensor_that_does_not_fit(change) -> None:
     model = nn.CausalSelfAttention(8, 2)
-    state = model.state_dict()
+    state, before = model.state_dict(), model.state_dict()
+    state["c_proj.weight"] = state["c_proj.weight"] + 1.0  # fits, but must not be loaded either
     change(state)
     with pytest.raises(Exception, match=r"c_attn\.weight"):
         model.load_state_dict(state)
+    for name, array in model.state_dict().items():
+        np.testing.assert_array_equal(array, before[name], err_msg=f"a refused load changed {name}")
 
 
 def test_train_and_eval_switch_dropout() -> None:

@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 import torch
 from checks import (
+    KAIBO,
+    TORCH,
     Arg,
     away0,
     distinct,
@@ -44,6 +46,7 @@ CAUSAL = np.triu(np.ones((4, 4), dtype=bool), k=1)  # True above the diagonal: t
 TARGETS = np.array([1, 0, 3, 3, 2])
 IGNORED = np.array([1, -100, 3, -100, 2])
 IDS = np.array([[1, 4, 1], [0, 4, 4]])
+CONST = np.linspace(-1.0, 1.0, 12, dtype=np.float32).reshape(3, 4)  # float32: joins either dtype unchanged
 
 ROWS = [
     # arithmetic, with broadcasting and Python numbers on either side
@@ -60,8 +63,12 @@ ROWS = [
     row("mul scalar x tensor", lambda lib, a, b: a * b, (), (3, 4)),
     row("mul (4,1) x (1,3)", lambda lib, a, b: a * b, (4, 1), (1, 3)),
     row("mul number", lambda lib, a: a * 3.0, (3, 4)),
+    row("mul and div by ints", lambda lib, a: 2 * a / 3 + 1, (3, 4)),
     row("rmul number", lambda lib, a: 3.0 * a, (3, 4)),
     row("mul self", lambda lib, a: a * a, (3, 4)),
+    row("mul NumPy int scalar", lambda lib, a: a * np.int64(3), (3, 4)),
+    row("rmul NumPy float scalar", lambda lib, a: np.float64(0.5) * a, (3, 4)),
+    row("mul constant tensor", lambda lib, a: a * lib.tensor(CONST), (3, 4)),
     row("div", lambda lib, a, b: a / b, (3, 4), positive(3, 4)),
     row("div broadcast", lambda lib, a, b: a / b, (2, 3, 4), positive(4)),
     row("div number", lambda lib, a: a / 3.0, (3, 4)),
@@ -80,6 +87,9 @@ ROWS = [
     row("matmul 2-D x 3-D", lambda lib, a, b: a @ b, (5, 4), (2, 4, 3)),
     row("matmul batched same", lambda lib, a, b: a @ b, (2, 3, 4), (2, 4, 2)),
     row("matmul matrix x vector", lambda lib, a, b: a @ b, (3, 4), (4,)),
+    row("matmul vector x matrix", lambda lib, a, b: a @ b, (4,), (4, 5)),
+    row("matmul vector . vector", lambda lib, a, b: a @ b, (4,), (4,)),
+    row("matmul vector x batch", lambda lib, a, b: a @ b, (4,), (2, 4, 3)),
     row("matmul transposed inputs", lambda lib, a, b: a @ b, transposed(3, 4), strided(4, 5)),
     row("matmul after transpose", lambda lib, a, b: a.transpose(-2, -1) @ b, (2, 4, 3), (2, 4, 5)),
     # reductions
@@ -111,6 +121,7 @@ ROWS = [
     row("cat dim 0", lambda lib, a, b: lib.cat([a, b], dim=0), (2, 4), (3, 4)),
     row("cat dim -1, three", lambda lib, a, b, c: lib.cat([a, b, c], dim=-1), (2, 1), (2, 3), (2, 2)),
     row("cat same tensor twice", lambda lib, a: lib.cat([a, a], dim=0), (2, 3)),
+    row("cat with a constant", lambda lib, a: lib.cat([lib.tensor(CONST), a], dim=1), (3, 2)),
     row("stack dim 0", lambda lib, a, b: lib.stack([a, b], dim=0), (3, 4), (3, 4)),
     row("stack dim -1", lambda lib, a, b: lib.stack([a, b], dim=-1), (3, 4), transposed(3, 4)),
     # indexing
@@ -119,6 +130,8 @@ ROWS = [
     row("index slices", lambda lib, a: a[1:, ::2], (3, 4)),
     row("index None and Ellipsis", lambda lib, a: a[None, ..., 1:3], (2, 3, 4)),
     row("index repeated ints", lambda lib, a: a[REPEATED], (3, 4)),
+    row("index negative ints", lambda lib, a: a[-REPEATED - 1], (3, 4)),
+    row("index 2-D int array", lambda lib, a: a[:, IDS % 4], (3, 4)),
     row("index repeated int tensor", lambda lib, a: a[lib.tensor(REPEATED)], (3, 4)),
     row("index ints + slice", lambda lib, a: a[REPEATED, 1:3], (3, 4)),
     row("index slice + ints", lambda lib, a: a[:, REPEATED[:4]], (3, 4)),
@@ -133,6 +146,7 @@ ROWS = [
     row("tanh", lambda lib, a: a.tanh(), Arg((3, 4), -3.0, 3.0)),
     row("relu", lambda lib, a: a.relu(), away0(3, 4)),
     row("sigmoid", lambda lib, a: a.sigmoid(), Arg((3, 4), -4.0, 4.0)),
+    row("sigmoid saturated", lambda lib, a: a.sigmoid(), Arg((3, 4), -60.0, 60.0)),
     row("exp after permute", lambda lib, a: a.permute(2, 1, 0).exp(), (2, 3, 4)),
     row("masked_fill", lambda lib, a: a.masked_fill(lib.tensor(MASK), 0.5), (3, 4)),
     row("masked_fill broadcast mask", lambda lib, a: a.masked_fill(lib.tensor(MASK[:1]), -2.0), (2, 3, 4)),
@@ -175,6 +189,7 @@ ROWS = [
     row("F.mse_loss", lambda lib, a, b: lib.F.mse_loss(a, b), (3, 4), (3, 4)),
     row("F.layer_norm affine", lambda lib, a, w, b: lib.F.layer_norm(a, (4,), w, b), (2, 3, 4), (4,), (4,)),
     row("F.layer_norm plain", lambda lib, a: lib.F.layer_norm(a, (4,)), (2, 3, 4)),
+    row("F.layer_norm far from 0", lambda lib, a: lib.F.layer_norm(a, (8,)), Arg((3, 8), 30.0, 31.0)),
     row("F.layer_norm eps", lambda lib, a: lib.F.layer_norm(a, (4,), eps=0.1), Arg((3, 4), -0.1, 0.1)),
     row("F.layer_norm two dims", lambda lib, a, w: lib.F.layer_norm(a, (3, 4), w, w * 2), (2, 3, 4), (3, 4)),
     row("F.layer_norm transposed", lambda lib, a, w: lib.F.layer_norm(a, (3,), w), transposed(4, 3), (3,)),
@@ -183,6 +198,7 @@ ROWS = [
     row("F.embedding repeated ids", lambda lib, w: lib.F.embedding(lib.tensor(IDS), w), (5, 3)),
     row("F.linear", lambda lib, x, w, b: lib.F.linear(x, w, b), (2, 3, 4), (5, 4), (5,)),
     row("F.linear no bias", lambda lib, x, w: lib.F.linear(x, w), (3, 4), (5, 4)),
+    row("F.linear 1-D input", lambda lib, x, w, b: lib.F.linear(x, w, b), (4,), (5, 4), (5,)),
     row("F.linear 4-D input", lambda lib, x, w, b: lib.F.linear(x, w, b), (2, 2, 3, 4), (5, 4), (5,)),
 ]
 
@@ -209,6 +225,28 @@ def test_graph_freed_without_collector(r: Row) -> None:
         assert all(ref() is None for ref in refs), "the output outlived its last reference"
     finally:
         gc.enable()
+
+
+ZEROS = np.zeros((2, 3, 4), np.float32)
+# Bad input both libraries refuse: name, fn(lib)
+REFUSED = [
+    ("cross_entropy target -1", lambda lib: lib.F.cross_entropy(lib.tensor(ZEROS[0]), lib.tensor([0, 1, -1]))),
+    ("cross_entropy target = C", lambda lib: lib.F.cross_entropy(lib.tensor(ZEROS[0]), lib.tensor([0, 1, 4]))),
+    ("embedding id -1", lambda lib: lib.F.embedding(lib.tensor([1, -1]), lib.tensor(ZEROS[0]))),
+    ("embedding id = num", lambda lib: lib.F.embedding(lib.tensor([1, 3]), lib.tensor(ZEROS[0]))),
+    ("layer_norm shape", lambda lib: lib.F.layer_norm(lib.tensor(ZEROS), (3,))),
+    ("matmul shapes", lambda lib: lib.tensor(ZEROS) @ lib.tensor(ZEROS)),
+    ("cat shapes", lambda lib: lib.cat([lib.tensor(ZEROS), lib.tensor(ZEROS[0])], dim=0)),
+    ("reshape size", lambda lib: lib.tensor(ZEROS).reshape(5, -1)),
+    ("dropout p > 1", lambda lib: lib.F.dropout(lib.tensor(ZEROS), p=1.5)),
+]
+
+
+@pytest.mark.parametrize("lib", [TORCH, KAIBO], ids=["torch", "kaibo"])
+@pytest.mark.parametrize("name, fn", REFUSED, ids=[r[0] for r in REFUSED])
+def test_bad_input_is_refused(name, fn, lib) -> None:
+    with pytest.raises((IndexError, ValueError, RuntimeError)):
+        fn(lib)
 
 
 def test_max_indices_match_torch() -> None:

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from checks import TOLERANCE
 
 from kaibo.engine import Tensor, optim
 
@@ -29,9 +30,9 @@ OPTIMIZERS = [
 ]
 
 
-def twin_params(seed: int = 0):
-    rng = np.random.default_rng(seed)
-    values = [rng.standard_normal(s) for s in SHAPES]
+def twin_params(dtype=np.float64):
+    rng = np.random.default_rng(0)
+    values = [rng.standard_normal(s).astype(dtype) for s in SHAPES]
     return [Tensor(v.copy(), requires_grad=True) for v in values], [torch.tensor(v, requires_grad=True) for v in values]
 
 
@@ -42,22 +43,47 @@ def feed(kparams, tparams, step: int, skip_last_until: int = 0) -> None:
         if i == len(kparams) - 1 and step < skip_last_until:
             k.grad, t.grad = None, None
             continue
-        g = rng.standard_normal(k.shape)
+        g = rng.standard_normal(k.shape).astype(k.dtype)
         k.grad, t.grad = Tensor(g), torch.tensor(g)
 
 
 def assert_same(kparams, tparams, what: str) -> None:
     for i, (k, t) in enumerate(zip(kparams, tparams, strict=True)):
-        np.testing.assert_allclose(k.data, t.detach().numpy(), rtol=1e-10, atol=1e-12, err_msg=f"{what}, param {i}")
+        tol = TOLERANCE[k.dtype.type]
+        assert k.dtype == t.detach().numpy().dtype, f"{what}, param {i}: dtype {k.dtype}"
+        np.testing.assert_allclose(k.data, t.detach().numpy(), **tol, err_msg=f"{what}, param {i}")
 
 
-@pytest.mark.parametrize("skip_last_until", [0, 3], ids=["all grads", "one param frozen for 3 steps"])
+@pytest.mark.parametrize(
+    "skip_last_until, dtype",
+    [(0, np.float64), (3, np.float64), (0, np.float32)],
+    ids=["all grads", "one param frozen for 3 steps", "float32"],
+)
 @pytest.mark.parametrize("name, cls, kwargs", OPTIMIZERS, ids=[o[0] for o in OPTIMIZERS])
-def test_optimizer_matches_torch(name, cls, kwargs, skip_last_until) -> None:
-    kparams, tparams = twin_params()
+def test_optimizer_matches_torch(name, cls, kwargs, skip_last_until, dtype) -> None:
+    kparams, tparams = twin_params(dtype)
     kopt, topt = getattr(optim, cls)(kparams, **kwargs), getattr(torch.optim, cls)(tparams, **kwargs)
     for step in range(6):
         feed(kparams, tparams, step, skip_last_until)
+        kopt.step()
+        topt.step()
+        assert_same(kparams, tparams, f"after step {step + 1}")
+
+
+@pytest.mark.parametrize("cls", ["SGD", "Adam", "AdamW"])
+def test_param_groups_with_their_own_settings(cls) -> None:
+    """nanoGPT's two groups: weight decay for matrices, none for biases and norms, here also another lr."""
+    kparams, tparams = twin_params()
+    kopt, topt = (
+        getattr(lib, cls)(
+            [{"params": p[:1], "weight_decay": 0.1}, {"params": p[1:], "weight_decay": 0.0, "lr": 0.003}],
+            lr=0.02,
+            **({"momentum": 0.9} if cls == "SGD" else {}),
+        )
+        for lib, p in ((optim, kparams), (torch.optim, tparams))
+    )
+    for step in range(4):
+        feed(kparams, tparams, step)
         kopt.step()
         topt.step()
         assert_same(kparams, tparams, f"after step {step + 1}")

@@ -106,7 +106,7 @@ def twins(build, dtype):
 
 
 def run(lib, module, head, x, dtype, g):
-    """Forward, backward with upstream gradient g; returns output, input."""
+    """Forward, then backward with upstream gradient g (drawn when None): output, input tensor and g."""
     floating = x.dtype.kind == "f"
     data = x.astype(dtype) if floating else x
     inp = Tensor(data, requires_grad=floating) if lib is KAIBO else torch.tensor(data, requires_grad=floating)

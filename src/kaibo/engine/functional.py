@@ -98,6 +98,9 @@ def cross_entropy(logits: Tensor, targets: Tensor | np.ndarray, ignore_index: in
     if scores.ndim != 2 or t.shape != scores.shape[:1]:
         raise ValueError(f"cross_entropy expects logits (N, C) and targets (N,), got {scores.shape} and {t.shape}")
     kept = t != ignore_index
+    if np.any(kept & ((t < 0) | (t >= scores.shape[1]))):
+        raise IndexError(f"targets must be class numbers 0 … {scores.shape[1] - 1} (or ignore_index), "
+                         f"got {t[kept & ((t < 0) | (t >= scores.shape[1]))][:5].tolist()}")
     count = int(kept.sum())
     rows = np.arange(len(t))
     safe = np.where(kept, t, 0)
@@ -155,6 +158,8 @@ def embedding(ids: Tensor | np.ndarray, weight: Tensor) -> Tensor:
     """Row `ids[i]` of `weight` for every id: a table look-up. ids (...) → (..., C)."""
     idx = np.asarray(ids.data if isinstance(ids, Tensor) else ids, dtype=np.int64)
     table = weight.data
+    if idx.size and (idx.min() < 0 or idx.max() >= len(table)):
+        raise IndexError(f"ids must be 0 … {len(table) - 1}, got {idx.min()} … {idx.max()}")
 
     def backward(grad):
         # A row used k times receives the sum of its k gradients. Sorting the ids and adding runs of equal
@@ -172,6 +177,8 @@ def layer_norm(x: Tensor, normalized_shape: int | Sequence[int], weight: Tensor 
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalise over the last axes to mean 0 and variance 1, then scale by weight and shift by bias."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if x.data.shape[x.data.ndim - len(shape):] != shape:
+        raise ValueError(f"layer_norm over {shape} needs an input ending in {shape}, got {x.data.shape}")
     axes = tuple(range(x.data.ndim - len(shape), x.data.ndim))
     n = int(np.prod(shape))
     centred = x.data - x.data.mean(axis=axes, keepdims=True)

@@ -82,6 +82,8 @@ class ArithmeticOps:
         need_a, need_b = self.requires_grad, other.requires_grad
 
         def backward(grad):
+            if a.ndim == 1 and b.ndim == 1:       # a dot product: ∂(a·b)/∂a = b, ∂(a·b)/∂b = a
+                return grad * b, grad * a
             # For Y = A @ B: ∂L/∂A = ∂L/∂Y @ Bᵀ and ∂L/∂B = Aᵀ @ ∂L/∂Y. A 1-D operand is a row (A) or a
             # column (B) for the product, as in torch.matmul, and loses that axis again afterwards.
             a2 = a[None, :] if a.ndim == 1 else a

@@ -69,7 +69,7 @@ class Tensor(ArithmeticOps, ReductionOps, ShapeOps, PointwiseOps):
     def _make(data: np.ndarray, parents: tuple[Tensor, ...], backward: Backward, op: str) -> Tensor:
         """The result of an operation. It records its graph only when some input needs a gradient."""
         out = Tensor.__new__(Tensor)
-        out.data = data
+        out.data = data if isinstance(data, np.ndarray) else np.asarray(data)   # a 0-d result stays an array
         out.grad = None
         out._op = op
         out._retains_grad = False
@@ -82,7 +82,7 @@ class Tensor(ArithmeticOps, ReductionOps, ShapeOps, PointwiseOps):
         """A Python number joins this tensor's dtype (2.0 * a float32 tensor stays float32, as in PyTorch)."""
         if isinstance(other, Tensor):
             return other
-        if isinstance(other, (bool, int, float)):
+        if isinstance(other, (bool, int, float, np.number, np.bool_)):
             return Tensor(np.asarray(other, dtype=self.data.dtype if self.data.dtype.kind == "f" else None))
         return Tensor(other)
 

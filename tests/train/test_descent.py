@@ -1,0 +1,200 @@
+"""The walker: the three rate regimes, the recorded rules, saddles and local minima, and bad inputs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kaibo.errors import InputError
+from kaibo.i18n import LANGUAGES, catalogue
+from kaibo.models import get_landscape
+from kaibo.train import descent
+from kaibo.train.descent import BETAS, EPS, MOMENTUM, OPTIMIZERS, OUTCOMES, saddle_escape_steps, walk
+
+LINE, HILLS = get_landscape("line"), get_landscape("hills")
+SADDLE = HILLS.landmark("saddle").point
+
+
+@pytest.mark.parametrize(("land", "start", "optimizer", "lr", "steps", "outcome"), [
+    # too small a rate crawls, a good one converges, too large a one diverges
+    (LINE, (-1.0, 3.0), "sgd", 1e-4, 200, "crawling"),
+    (LINE, (-1.0, 3.0), "sgd", 0.1, 200, "converged"),
+    (LINE, (-1.0, 3.0), "sgd", 0.8, 50, "oscillating"),     # just under 2/λmax ≈ 0.825: zig-zags
+    (LINE, (-1.0, 3.0), "sgd", 0.85, 30, "diverged"),       # just over: growing, not yet out of bounds
+    (LINE, (-1.0, 3.0), "sgd", 10.0, 200, "diverged"),
+    (LINE, (2.0, 0.0), "momentum", 1e-4, 200, "crawling"),
+    (LINE, (2.0, 0.0), "momentum", 0.1, 300, "converged"),
+    (LINE, (2.0, 0.0), "momentum", 3.0, 200, "diverged"),
+    (LINE, (2.0, 0.0), "adam", 1e-4, 200, "crawling"),
+    (LINE, (2.0, 0.0), "adam", 0.1, 300, "converged"),
+    (HILLS, (2.5, -0.5), "sgd", 1e-4, 200, "crawling"),
+    (HILLS, (2.5, -0.5), "sgd", 0.1, 200, "converged"),
+    (HILLS, (2.5, -0.5), "sgd", 1.0, 200, "diverged"),
+    (HILLS, (2.5, -0.5), "momentum", 0.01, 300, "converged"),
+    (HILLS, (2.5, -0.5), "momentum", 1.0, 200, "diverged"),
+    (HILLS, (2.5, -0.5), "adam", 0.1, 300, "converged"),
+    (HILLS, (0.01, 0.3), "sgd", 0.01, 100, "crawling"),     # lingering near the saddle
+])
+def test_rate_regimes(land, start, optimizer, lr, steps, outcome) -> None:
+    result = walk(land, start, optimizer, lr, steps)
+    assert result.outcome == outcome
+    if outcome == "converged":
+        mark = land.landmark_near(result.path[-1], 0.01)
+        assert mark is not None and mark.kind == "minimum"
+        assert result.converged_at is not None and result.converged_at <= steps
+        assert result.grad_norm <= result.tol and min(result.curvature) > 0
+    if outcome == "diverged":
+        assert result.loss[-1] > result.loss[0]
+    if outcome == "oscillating":
+        assert result.turn < 0
+
+
+def test_a_diverging_walk_stops_cleanly_and_says_where() -> None:
+    result = walk(LINE, (-1.0, 3.0), "sgd", 10.0, 200)
+    assert result.stopped_at == len(result.path) == len(result.update) + 1
+    assert result.stopped_at < 10
+    assert np.isfinite(result.path).all() and np.isfinite(result.loss).all()
+
+
+@pytest.mark.parametrize("name", ["line", "hills"])
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_every_rate_and_start_the_lesson_offers_gives_a_finite_result(name, optimizer) -> None:
+    land = get_landscape(name)
+    (lo0, hi0), (lo1, hi1) = land.window
+    starts = [(lo0, lo1), (lo0, hi1), (hi0, lo1), (hi0, hi1), ((lo0 + hi0) / 2, (lo1 + hi1) / 2)]
+    for lr in np.logspace(-4, 1, 11):
+        for start in starts:
+            result = walk(land, start, optimizer, float(lr), 60)
+            assert result.outcome in OUTCOMES
+            for values in (result.path, result.loss, result.grad, result.update, *result.state.values()):
+                assert np.isfinite(values).all()
+            assert len(result.path) == len(result.loss) == len(result.grad) == result.steps + 1
+
+
+def test_sgd_moves_by_minus_lr_times_the_gradient() -> None:
+    lr = 0.05
+    result = walk(HILLS, (-1.7, 2.2), "sgd", lr, 40)
+    # Bitwise: the engine computes w − η·g, and that is what the page prints.
+    assert (result.path[1:] == result.path[:-1] - lr * result.grad[:-1]).all()
+    np.testing.assert_allclose(result.update, -lr * result.grad[:-1], rtol=1e-12, atol=1e-15)
+    numbers = result.rule(3)
+    assert (numbers["after"] == numbers["before"] - numbers["lr"] * numbers["grad"]).all()
+    for i in (0, 17, 39):    # the recorded gradient is the landscape's gradient at the recorded point
+        np.testing.assert_array_equal(result.grad[i], HILLS.value_and_grad(result.path[i])[1])
+
+
+def test_momentum_records_the_velocity_it_stepped_with() -> None:
+    lr = 0.02
+    result = walk(HILLS, (-1.7, 2.2), "momentum", lr, 40)
+    velocity = result.state["velocity"]
+    assert (result.path[1:] == result.path[:-1] - lr * velocity).all()
+    np.testing.assert_array_equal(velocity[0], result.grad[0])
+    np.testing.assert_allclose(velocity[1:], MOMENTUM * velocity[:-1] + result.grad[1:-1], rtol=1e-12)
+    assert result.rule(5)["momentum"] == MOMENTUM
+
+
+def test_adam_records_the_moments_it_stepped_with() -> None:
+    lr = 0.05
+    result = walk(HILLS, (-1.7, 2.2), "adam", lr, 40)
+    m, v, m_hat, v_hat = (result.state[key] for key in ("m", "v", "m_hat", "v_hat"))
+    g = result.grad[:-1]
+    (b1, b2), t = BETAS, np.arange(1, 41)[:, None]
+    np.testing.assert_allclose(m, (1 - b1) * np.array([sum(b1 ** (i - j) * g[j] for j in range(i + 1))
+                                                       for i in range(40)]), rtol=1e-12)
+    np.testing.assert_allclose(v[1:], b2 * v[:-1] + (1 - b2) * g[1:] ** 2, rtol=1e-12)
+    np.testing.assert_allclose(m_hat, m / (1 - b1 ** t), rtol=1e-12)
+    np.testing.assert_allclose(v_hat, v / (1 - b2 ** t), rtol=1e-12)
+    np.testing.assert_allclose(result.update, -lr * m_hat / (np.sqrt(v_hat) + EPS), rtol=1e-10)
+    assert result.rule(0)["t"] == 1
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+@pytest.mark.parametrize("lr", [1e-3, 0.1, 5.0])
+def test_exactly_on_the_saddle_every_optimizer_stalls(optimizer, lr) -> None:
+    result = walk(HILLS, SADDLE, optimizer, lr, 50)
+    assert result.outcome == "stalled"
+    assert (result.grad == 0).all() and (result.update == 0).all() and (result.path == SADDLE).all()
+    assert result.end_landmark == "saddle" and result.curvature[0] < 0 < result.curvature[1]
+
+
+def test_a_start_on_the_minimum_has_converged_at_step_zero() -> None:
+    result = walk(HILLS, HILLS.landmark("global_minimum").point, "sgd", 0.1, 20)
+    assert (result.outcome, result.converged_at, result.end_landmark) == ("converged", 0, "global_minimum")
+
+
+@pytest.mark.parametrize(("start", "lr"), [((0.01, 0.3), 0.01), ((0.01, 0.3), 0.05), ((-0.01, 0.2), 0.03)])
+def test_near_the_saddle_sgd_lingers_longer_than_momentum_and_adam(start, lr) -> None:
+    counts = saddle_escape_steps(HILLS, start, lr, radius=0.5)
+    # Measured (see saddle_escape_steps): e.g. from (0.01, 0.3) at lr 0.01: SGD 183, momentum 41, Adam 43.
+    assert counts["sgd"] > 2 * counts["momentum"] and counts["sgd"] > 2 * counts["adam"]
+    # The count is the first step that ends outside the neighbourhood, checked on an ordinary walk.
+    for optimizer, n in counts.items():
+        path = walk(HILLS, start, optimizer, lr, n).path
+        distance = np.linalg.norm(path - SADDLE, axis=1)
+        assert distance[n] > 0.5 and (distance[:n] <= 0.5).all()
+
+
+def test_exactly_on_the_saddle_nobody_leaves() -> None:
+    assert saddle_escape_steps(HILLS, SADDLE, 0.1, max_steps=300) == {name: None for name in OPTIMIZERS}
+
+
+@pytest.mark.parametrize(("optimizer", "lr"), [("sgd", 0.05), ("momentum", 0.01), ("adam", 0.05)])
+def test_a_start_near_the_local_minimum_gets_stuck_there(optimizer, lr) -> None:
+    result = walk(HILLS, (-1.3, 0.8), optimizer, lr, 400)
+    assert (result.outcome, result.end_landmark) == ("converged", "local_minimum")
+    assert result.loss[-1] == pytest.approx(9 / 4, abs=1e-4)     # not the global minimum's 0
+
+
+BAD_INPUTS = [
+    (dict(lr=float("nan")), "descent.error.lr"),
+    (dict(lr=float("inf")), "descent.error.lr"),
+    (dict(lr=0.0), "descent.error.lr"),
+    (dict(lr=-0.1), "descent.error.lr"),
+    (dict(lr=1e3), "descent.error.lr"),
+    (dict(lr="0.1"), "descent.error.lr"),
+    (dict(lr=True), "descent.error.lr"),
+    (dict(steps=0), "descent.error.steps"),
+    (dict(steps=2.5), "descent.error.steps"),
+    (dict(steps=10**6), "descent.error.steps"),
+    (dict(start=(float("nan"), 0.0)), "descent.error.start"),
+    (dict(start=(100.0, 0.0)), "descent.error.start"),
+    (dict(start=(0.0,)), "descent.error.start"),
+    (dict(start="ab"), "descent.error.start"),
+    (dict(start=None), "descent.error.start"),
+    (dict(optimizer="rmsprop"), "descent.error.optimizer"),
+    (dict(tol=0.0), "descent.error.tol"),
+    (dict(landscape="bowl"), "descent.error.landscape"),
+]
+
+
+@pytest.mark.parametrize(("change", "key"), BAD_INPUTS)
+def test_bad_inputs_are_refused_with_a_translated_message(change, key) -> None:
+    args = dict(landscape="hills", start=(0.5, 0.5), optimizer="sgd", lr=0.1, steps=10) | change
+    with pytest.raises(InputError) as caught:
+        walk(args.pop("landscape"), args.pop("start"), **args)
+    assert caught.value.key == key
+    assert all(caught.value.message(lang) for lang in LANGUAGES)
+
+
+@pytest.mark.parametrize(("call", "key"), [
+    (lambda: saddle_escape_steps(HILLS, (0.5, 0.5), 0.1, radius=0.5), "descent.error.escape_start"),
+    (lambda: saddle_escape_steps(HILLS, SADDLE, 0.1, radius=-1.0), "descent.error.radius"),
+    (lambda: saddle_escape_steps(LINE, (0.5, 1.5), 0.1), "descent.error.landmark"),
+    (lambda: walk(HILLS, (0.5, 0.5), steps=5).rule(5), "descent.error.step_index"),
+])
+def test_saddle_and_rule_inputs_are_refused(call, key) -> None:
+    with pytest.raises(InputError) as caught:
+        call()
+    assert caught.value.key == key
+    assert all(caught.value.message(lang) for lang in LANGUAGES)
+
+
+def test_every_key_the_code_uses_and_every_outcome_is_in_the_catalogue() -> None:
+    sources = [Path(descent.__file__), Path(descent.__file__).parents[1] / "models" / "landscapes.py"]
+    keys = {key for path in sources for key in re.findall(r'"(descent\.[a-z_.]+)"', path.read_text("utf-8"))}
+    keys |= {f"descent.outcome.{outcome}" for outcome in OUTCOMES}
+    assert len(keys) > len(OUTCOMES)
+    assert {key for key in keys if set(catalogue().get(key, {})) != set(LANGUAGES)} == set()

@@ -1,0 +1,90 @@
+"""A `Value` graph as plain data, and its backward pass one node at a time — what a lesson draws.
+
+Both use the same node ids: a node's position in ``root.topological_order()`` (inputs first, the
+output last), so a step of the walk can be pointed at in the drawing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kaibo.engine.scalar import Value
+
+
+def graph(root: Value) -> dict[str, list[dict]]:
+    """The graph behind ``root``, ready to draw (and to ``json.dumps``).
+
+    Returns ``{"nodes": [...], "edges": [...]}``. Nodes come in topological order, each
+    ``{"id", "op", "label", "data", "grad"}`` with its current numbers. Edges point from an input of an
+    operation to its result, ``{"source": id, "target": id}``, one per argument in argument order: ``x * x``
+    has two edges from ``x``, because the gradient reaches ``x`` twice.
+    """
+    order = root.topological_order()
+    ids = {node: i for i, node in enumerate(order)}
+    nodes = [
+        {"id": i, "op": node.op, "label": node.label, "data": node.data, "grad": node.grad}
+        for i, node in enumerate(order)
+    ]
+    edges = [{"source": ids[parent], "target": ids[node]} for node in order for parent in node.parents]
+    return {"nodes": nodes, "edges": edges}
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """What the chain rule did at one node.
+
+    Attributes
+    ----------
+    node : Value
+        The node reached; its ``.grad`` already includes ``upstream``.
+    id : int
+        Its id in ``graph(root)``.
+    upstream : float
+        d(output)/d(node) from this backward pass: the sum over every path from the output.
+    parents : tuple of int
+        The ids of the node's inputs, in argument order (empty for an input of the whole graph).
+    local : tuple of float
+        d(node)/d(parent) for each parent: the op's own derivative, knowing nothing of the output.
+    contributions : tuple of float
+        ``upstream × local`` for each parent: what this node passes back. A parent's gradient is the sum
+        of the contributions it receives, added to its ``.grad`` when the walk reaches it.
+    """
+
+    node: Value
+    id: int
+    upstream: float
+    parents: tuple[int, ...]
+    local: tuple[float, ...]
+    contributions: tuple[float, ...]
+
+
+def backward_steps(root: Value) -> Iterator[BackwardStep]:
+    """Run ``root.backward()`` one node at a time, from the output back to the inputs.
+
+    The nodes come in the reverse of the order the forward pass made them, so every node that uses a
+    value has passed its gradient back before that value is reached.
+
+    This is the backward pass itself (`Value.chain_rule`), not a replay: each step adds to ``.grad`` as it
+    goes, so after the last step every gradient is what ``root.backward()`` gives, and gradients accumulate
+    in the same way (see `Value`). Reset them with ``root.zero_grad()`` to walk again from zero.
+
+    Examples
+    --------
+    >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
+    >>> for step in backward_steps(a * b):
+    ...     print(step.node.op or step.node.label, step.upstream, step.local, step.contributions)
+    * 1.0 (-3.0, 2.0) (-3.0, 2.0)
+    b 2.0 () ()
+    a -3.0 () ()
+    """
+    ids = {node: i for i, node in enumerate(root.topological_order())}
+    for node, upstream, contributions in root.chain_rule():
+        yield BackwardStep(
+            node=node,
+            id=ids[node],
+            upstream=upstream,
+            parents=tuple(ids[p] for p in node.parents),
+            local=node.local_derivatives(),
+            contributions=tuple(contributions),
+        )

@@ -2,10 +2,11 @@
 
 This is micrograd's idea (Karpathy) with three changes a learner can see:
 
-- each op's backward is a closure that takes the output's gradient and *returns* its inputs' gradients;
-  it never refers to the output node, so the graph has no reference cycles and Python frees it the moment
-  the last name for it goes away (micrograd's closures hold their own node, and its time goes to the
-  cycle collector);
+- each op computes its *local derivatives* (d output / d input, for each input) right beside its forward
+  value and stores them as plain numbers; the backward pass multiplies them by the gradient arriving from
+  the output — the chain rule, and nothing else. There are no closures, so the graph has no reference
+  cycles and Python frees it the moment the last name for it goes away (micrograd's closures hold their own
+  node, and its time goes to the cycle collector; a tuple of plain floats is not even watched by it);
 - the graph is walked with an explicit stack, never recursion, so a chain of 100,000 nodes works
   (recursion stops near 1,000);
 - gradient accumulation is explained, not hidden: see `Value`.
@@ -15,12 +16,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from operator import attrgetter
 
 Number = int | float
-# A backward closure: the output's gradient in, one gradient per parent out (same order as `parents`).
-Backward = Callable[[float], tuple[float, ...]]
 # Every node gets the next number when it is made. An op's result is always made after its inputs, so
 # sorting nodes by this number lists each one after everything it was computed from.
 _serial = itertools.count()
@@ -47,6 +46,8 @@ class Value:
         The operation that produced this node (``"+"``, ``"tanh"``…); ``""`` for an input.
     parents : tuple of Value
         The nodes this one was computed from, in argument order (``x * x`` lists ``x`` twice).
+    local : tuple of float
+        d(this node)/d(parent) for each parent, computed by the op at forward time (empty for an input).
     label : str
         The optional name given above.
 
@@ -74,7 +75,7 @@ class Value:
 
     # __slots__: no per-node __dict__, so a graph of 100,000 nodes is smaller and faster to build.
     # __weakref__ lets a test (or a lesson) watch a node being freed.
-    __slots__ = ("data", "grad", "op", "label", "parents", "_backward", "_made", "__weakref__")
+    __slots__ = ("data", "grad", "op", "label", "parents", "local", "_made", "__weakref__")
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = float(data)
@@ -82,11 +83,11 @@ class Value:
         self.op = ""
         self.label = label
         self.parents: tuple[Value, ...] = ()
-        self._backward: Backward | None = None
+        self.local: tuple[float, ...] = ()
         self._made = next(_serial)
 
     @staticmethod
-    def _make(data: float, parents: tuple[Value, ...], backward: Backward, op: str) -> Value:
+    def _make(data: float, parents: tuple[Value, ...], local: tuple[float, ...], op: str) -> Value:
         """Make the node an op returns (one place, so every op builds its node the same way)."""
         out = Value.__new__(Value)
         out.data = data
@@ -94,7 +95,7 @@ class Value:
         out.op = op
         out.label = ""
         out.parents = parents
-        out._backward = backward
+        out.local = local
         out._made = next(_serial)
         return out
 
@@ -102,37 +103,25 @@ class Value:
         name = f"{self.label}: " if self.label else ""
         return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
 
-    # ---- the operations: forward, then the local backward right beside it ------------------------------
+    # ---- the operations: the forward value, and right beside it each local derivative -----------------
 
     def __add__(self, other: Value | Number) -> Value:
         other = other if isinstance(other, Value) else Value(other)
-
-        def backward(g: float) -> tuple[float, ...]:   # d(a+b)/da = 1, d(a+b)/db = 1
-            return (g, g)
-        return Value._make(self.data + other.data, (self, other), backward, "+")
+        return Value._make(self.data + other.data, (self, other), (1.0, 1.0), "+")   # d(a+b)/da = d(a+b)/db = 1
 
     def __sub__(self, other: Value | Number) -> Value:
         other = other if isinstance(other, Value) else Value(other)
-
-        def backward(g: float) -> tuple[float, ...]:   # d(a-b)/da = 1, d(a-b)/db = -1
-            return (g, -g)
-        return Value._make(self.data - other.data, (self, other), backward, "-")
+        return Value._make(self.data - other.data, (self, other), (1.0, -1.0), "-")  # d(a-b)/da = 1, /db = -1
 
     def __mul__(self, other: Value | Number) -> Value:
         other = other if isinstance(other, Value) else Value(other)
-        a, b = self.data, other.data                    # keep the numbers, not the nodes
-
-        def backward(g: float) -> tuple[float, ...]:   # d(ab)/da = b, d(ab)/db = a
-            return (g * b, g * a)
-        return Value._make(a * b, (self, other), backward, "*")
+        a, b = self.data, other.data
+        return Value._make(a * b, (self, other), (b, a), "*")                         # d(ab)/da = b, d(ab)/db = a
 
     def __truediv__(self, other: Value | Number) -> Value:
         other = other if isinstance(other, Value) else Value(other)
         a, b = self.data, other.data
-
-        def backward(g: float) -> tuple[float, ...]:   # d(a/b)/da = 1/b, d(a/b)/db = -a/b²
-            return (g / b, -g * a / (b * b))
-        return Value._make(a / b, (self, other), backward, "/")
+        return Value._make(a / b, (self, other), (1.0 / b, -a / (b * b)), "/")        # d(a/b)/da = 1/b, /db = -a/b²
 
     # A Python number on the left (2 * x, 1 - x, 1 / x): Python asks the Value on the right.
     def __radd__(self, other: Number) -> Value:
@@ -148,47 +137,31 @@ class Value:
         return Value(other) / self
 
     def __neg__(self) -> Value:
-        def backward(g: float) -> tuple[float, ...]:   # d(-a)/da = -1
-            return (-g,)
-        return Value._make(-self.data, (self,), backward, "neg")
+        return Value._make(-self.data, (self,), (-1.0,), "neg")                       # d(-a)/da = -1
 
     def __pow__(self, n: Number) -> Value:
         # Only a plain-number exponent: x**n. (An exponent that is itself a Value would need log x.)
         if not isinstance(n, int | float):
             raise TypeError(f"Value ** n needs a plain number n, not {type(n).__name__}")
         x = self.data
-
-        def backward(g: float) -> tuple[float, ...]:   # d(xⁿ)/dx = n·xⁿ⁻¹
-            return (g * n * math.pow(x, n - 1),)
-        return Value._make(math.pow(x, n), (self,), backward, f"**{n}")
+        return Value._make(math.pow(x, n), (self,), (n * math.pow(x, n - 1),), f"**{n}")   # d(xⁿ)/dx = n·xⁿ⁻¹
 
     def exp(self) -> Value:
         e = math.exp(self.data)
-
-        def backward(g: float) -> tuple[float, ...]:   # d(eˣ)/dx = eˣ, which we already have
-            return (g * e,)
-        return Value._make(e, (self,), backward, "exp")
+        return Value._make(e, (self,), (e,), "exp")                                   # d(eˣ)/dx = eˣ itself
 
     def log(self) -> Value:
         x = self.data
-
-        def backward(g: float) -> tuple[float, ...]:   # d(ln x)/dx = 1/x
-            return (g / x,)
-        return Value._make(math.log(x), (self,), backward, "log")
+        return Value._make(math.log(x), (self,), (1.0 / x,), "log")                   # d(ln x)/dx = 1/x
 
     def tanh(self) -> Value:
         t = math.tanh(self.data)
-
-        def backward(g: float) -> tuple[float, ...]:   # d tanh(x)/dx = 1 - tanh(x)²
-            return (g * (1.0 - t * t),)
-        return Value._make(t, (self,), backward, "tanh")
+        return Value._make(t, (self,), (1.0 - t * t,), "tanh")                        # d tanh(x)/dx = 1 - tanh²
 
     def relu(self) -> Value:
         x = self.data
-
-        def backward(g: float) -> tuple[float, ...]:   # 1 where x > 0, else 0 (PyTorch also picks 0 at x = 0)
-            return (g if x > 0.0 else 0.0,)
-        return Value._make(x if x > 0.0 else 0.0, (self,), backward, "relu")
+        # Slope 1 where x > 0, else 0 (PyTorch also picks 0 at x = 0).
+        return Value._make(x if x > 0.0 else 0.0, (self,), (1.0 if x > 0.0 else 0.0,), "relu")
 
     def sigmoid(self) -> Value:
         x = self.data
@@ -198,10 +171,7 @@ class Value:
         else:
             e = math.exp(x)
             s = e / (1.0 + e)
-
-        def backward(g: float) -> tuple[float, ...]:   # dσ/dx = σ(1 - σ)
-            return (g * s * (1.0 - s),)
-        return Value._make(s, (self,), backward, "sigmoid")
+        return Value._make(s, (self,), (s * (1.0 - s),), "sigmoid")                   # dσ/dx = σ(1 - σ)
 
     # ---- the backward pass ---------------------------------------------------------------------------------
 
@@ -241,23 +211,13 @@ class Value:
         for node in reversed(order):
             upstream = pending[node]
             node.grad += upstream
-            if node._backward is None:                 # an input: nothing further back
-                yield node, upstream, ()
-                continue
-            contributions = node._backward(upstream)
-            # One gradient per parent (the tests check every op). No strict=: any keyword argument, even
-            # strict=False, doubles what zip costs here.
+            # The chain rule: d(output)/d(parent) gets upstream × d(node)/d(parent) from this path.
+            contributions = tuple([upstream * d for d in node.local])
+            # One local derivative per parent (the tests check every op). No strict=: any keyword argument,
+            # even strict=False, doubles what zip costs here.
             for parent, c in zip(node.parents, contributions):  # noqa: B905
                 pending[parent] += c
             yield node, upstream, contributions
-
-    def local_derivatives(self) -> tuple[float, ...]:
-        """d(self)/d(parent) for each parent, in the order of ``parents`` (empty for an input).
-
-        Each backward closure returns ``upstream × local derivative``, so asking it with an upstream
-        gradient of 1 gives the local derivatives themselves: the same code, no second formula.
-        """
-        return () if self._backward is None else self._backward(1.0)
 
     def backward(self) -> None:
         """Add d(self)/d(node) to ``.grad`` of every node behind this one (see the class notes)."""

@@ -85,6 +85,6 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
             id=ids[node],
             upstream=upstream,
             parents=tuple(ids[p] for p in node.parents),
-            local=node.local_derivatives(),
+            local=node.local,
             contributions=tuple(contributions),
         )

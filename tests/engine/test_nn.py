@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import torch
-from checks import KAIBO, TOLERANCE, TORCH, gradcheck
 
 from kaibo.engine import Tensor, manual_seed, nn
+from tests.engine.checks import KAIBO, TOLERANCE, TORCH, gradcheck
 
 
 class TorchCausalSelfAttention(torch.nn.Module):

@@ -10,7 +10,10 @@ from typing import NamedTuple
 import numpy as np
 import pytest
 import torch
-from checks import (
+
+import kaibo.engine.functional as F
+from kaibo.engine import Tensor, manual_seed
+from tests.engine.checks import (
     KAIBO,
     TORCH,
     Arg,
@@ -25,9 +28,6 @@ from checks import (
     torch_check,
     transposed,
 )
-
-import kaibo.engine.functional as F
-from kaibo.engine import Tensor, manual_seed
 
 
 class Row(NamedTuple):

@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pytest
 import torch
-from checks import TOLERANCE
 
 from kaibo.engine import Tensor, optim
+from tests.engine.checks import TOLERANCE
 
 SHAPES = [(3, 4), (4,), (2, 2)]
 

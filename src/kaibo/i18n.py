@@ -56,6 +56,12 @@ def normalise(lang: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def resolve(requested: str | None) -> str:
+    """The language of a page: the one its address asks for (`?lang=`) when we have it, else the default."""
+    code = (requested or "").strip().lower()[:2]
+    return code if code in LANGUAGES else default_language()
+
+
 def default_language() -> str:
     """The language when the page or command names none: KAIBO_LANG, else the locale, else English.
 

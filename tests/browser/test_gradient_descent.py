@@ -1,0 +1,147 @@
+"""Lesson 1 in the browser: every control redraws the figures and numbers, the address holds the view, the
+language switch keeps it, and each regime (crawl, converge, diverge, stall, local minimum) is explained.
+
+The full interaction runs in Japanese; English is checked for its strings on the views that matter.
+"""
+
+import csv
+import re
+
+from playwright.sync_api import expect
+
+from kaibo.i18n import t
+from kaibo.lab.exhibits import shown
+from kaibo.train import descent
+from tests.browser.lab import Lab
+
+SLUG = "gradient_descent"
+
+
+def lesson(key: str, lang: str, **args: object) -> str:
+    return t(f"{SLUG}.{key}", lang, **args)
+
+
+def shows_walk(lab: Lab, *args: object) -> None:
+    """The page shows the numbers that `descent.walk(*args)` computes (after it has recomputed)."""
+    run = descent.walk(*args)
+    lab.wait_value("loss_end", shown(float(run.loss[-1])))
+    assert lab.value("outcome") == t(f"descent.outcome.{run.outcome}", "ja")
+    assert lab.value("loss_start") == shown(float(run.loss[0]))
+
+
+def test_every_control_recomputes_the_walk(lab: Lab) -> None:
+    lab.open(SLUG, "ja")
+    page = lab.page
+    expect(page.get_by_role("heading", name="勾配降下法", exact=True)).to_be_visible()
+    shows_walk(lab, "line", (-1.0, 3.0), "sgd", 0.1, 50)
+    lab.shot("default")
+    walk, data = lab.fingerprint(0), lab.fingerprint(1)
+
+    # One key press at a time, so that each figure compared is the one of the final value.
+    lab.slide(lesson("control.lr", "ja"), -10)  # Page Down: 0.1 → 0.01 on the log scale
+    lab.wait_query(lr="0.01")
+    shows_walk(lab, "line", (-1.0, 3.0), "sgd", 0.01, 50)
+    walk = lab.wait_changed(0, walk)
+    assert lab.value("outcome") == t("descent.outcome.crawling", "ja")
+
+    lab.slide(lesson("control.w", "ja"), 10)  # Page Up: the start moves from w = −1 to w = −0.9
+    lab.wait_query(w="-0.9")
+    shows_walk(lab, "line", (-0.9, 3.0), "sgd", 0.01, 50)
+    walk = lab.wait_changed(0, walk)
+
+    lab.slide(lesson("control.step", "ja"), 1)  # look at step 1: the line through the data moves
+    lab.wait_query(step="1")
+    data = lab.wait_changed(1, data)
+    expect(page.get_by_text(lesson("rule_intro", "ja", point="", loss="", grad="")[:15])).to_be_visible()
+
+    lab.slide(lesson("control.lr", "ja"), 20)  # 0.01 → 1.0: past divergence
+    lab.wait_query(lr="1")
+    shows_walk(lab, "line", (-0.9, 3.0), "sgd", 1.0, 50)
+    assert lab.value("outcome") == t("descent.outcome.diverged", "ja")
+    expect(page.get_by_text(lesson("outcome.diverged", "ja").split("**")[2].strip())).to_be_visible()
+    lab.shot("diverged")
+    walk = lab.fingerprint(0)
+
+    lab.choose(lesson("control.optimizer", "ja"), lesson("option.optimizer.momentum", "ja"))
+    lab.wait_query(optimizer="momentum")
+    shows_walk(lab, "line", (-0.9, 3.0), "momentum", 1.0, 50)
+    lab.wait_changed(0, walk)
+    expect(page.get_by_text(lesson("rule_momentum", "ja", mu=descent.MOMENTUM))).to_be_visible()
+
+    view = {name: lab.value(name) for name in ("outcome", "loss_start", "loss_end", "end")}
+    fingerprints = (lab.fingerprint(0), lab.fingerprint(1))
+    lab.goto(page.url)  # a teacher's link reopens the very same view
+    assert {name: lab.value(name) for name in view} == view
+    assert (lab.fingerprint(0), lab.fingerprint(1)) == fingerprints
+
+    page.get_by_role("button", name=t("page.reset", "ja")).click()
+    expect(page).to_have_url(re.compile(r"\?lang=ja$"))
+    shows_walk(lab, "line", (-1.0, 3.0), "sgd", 0.1, 50)
+    assert lab.position(lesson("control.lr", "ja")) == "20"
+
+
+def test_exports_self_check_and_code_pane(lab: Lab) -> None:
+    lab.open(SLUG, "ja")
+    page = lab.page
+    with page.expect_download() as download:
+        page.get_by_text(t("page.csv", "ja", name=lesson("figure.walk", "ja"))).click()
+    with open(download.value.path(), encoding="utf-8") as saved:
+        rows = list(csv.DictReader(saved))
+    assert list(rows[0]) == ["step", "w", "b", "loss", "dL/dw", "dL/db"]
+    assert len(rows) == 51 and rows[0]["w"] == "-1.0"
+
+    page.locator(".vega-embed details summary").first.click()  # the figure's "…" menu, drawn offline
+    with page.expect_download() as download:
+        page.get_by_text(t("page.export_png", "ja")).first.click()
+    assert download.value.suggested_filename == "kaibo-gradient_descent-walk.png"
+
+    # The update at step 0 moves w up (its gradient is negative): the self-check reads it off the page.
+    run = descent.walk("line", (-1.0, 3.0), "sgd", 0.1, 50)
+    assert run.update[0][0] > 0
+    check = page.locator("marimo-radio", has_text=lesson("check.direction.up", "ja"))
+    check.get_by_label(lesson("check.direction.down", "ja"), exact=True).check()
+    expect(page.locator('[data-kaibo-check="direction"]')).to_have_attribute("data-right", "false")
+    check.get_by_label(lesson("check.direction.up", "ja"), exact=True).check()
+    expect(page.locator('[data-kaibo-check="direction"]')).to_have_attribute("data-right", "true")
+
+    page.get_by_role("button", name=t("page.code_title", "ja")).click()
+    expect(page.get_by_text("def walk(").filter(visible=True)).to_have_count(1)
+    lab.shot("checked")
+
+
+def test_switching_language_keeps_the_controls(lab: Lab) -> None:
+    lab.open(SLUG, "ja")
+    lab.choose(lesson("control.optimizer", "ja"), lesson("option.optimizer.adam", "ja"))
+    lab.slide(lesson("control.steps", "ja"), 10)  # Page Up: 50 → 100 steps
+    lab.wait_query(optimizer="adam", steps="100")
+    lab.wait_value("steps_made", "100")
+    numbers = {name: lab.value(name) for name in ("loss_end", "end", "steps_made")}
+
+    lab.page.get_by_role("link", name="English").first.click()
+    lab.page.get_by_role("heading", name="Gradient descent", exact=True).wait_for()
+    lab.goto(lab.page.url)  # wait as for any page: numbers and figures drawn
+    assert lab.query() == {"lang": "en", "optimizer": "adam", "steps": "100"}
+    assert {name: lab.value(name) for name in numbers} == numbers
+    assert lab.position(lesson("control.steps", "en")) == "100"
+    expect(lab.page.locator("marimo-radio", has_text=lesson("control.optimizer", "en"))
+           .get_by_label("Adam", exact=True)).to_be_checked()
+    lab.shot("english")
+
+
+def test_english_explains_each_regime(lab: Lab) -> None:
+    lab.open(SLUG, "en", lr=1.0)
+    assert lab.value("outcome") == t("descent.outcome.diverged", "en")
+    expect(lab.page.get_by_text("Diverged.", exact=True)).to_be_visible()
+    expect(lab.page.get_by_text(lesson("control.lr", "en"))).to_be_visible()
+
+    lab.open(SLUG, "en", landscape="hills", w1=0.0, w2=0.0)
+    assert lab.value("outcome") == t("descent.outcome.stalled", "en")
+    expect(lab.page.get_by_text("Stalled.", exact=True)).to_be_visible()
+    # Near the saddle, SGD lingers longest: the page's own numbers say so.
+    sgd, momentum, adam = (int(lab.value(name)) for name in descent.OPTIMIZERS)
+    assert sgd > momentum and sgd > adam
+    assert lab.value("on_saddle") == lesson("never", "en", steps=300)
+
+    lab.open(SLUG, "en", landscape="hills", w1=-1.5, w2=2.0)
+    expect(lab.page.get_by_text(re.compile("has reached the local minimum"))).to_be_visible()
+    lab.shot("local-minimum")

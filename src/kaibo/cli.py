@@ -114,7 +114,7 @@ def _run_lab(args: argparse.Namespace, lang: str) -> int:
     from kaibo.lab.path import HOME, lesson_url
 
     if args.lang is not None and args.lang not in LANGUAGES:
-        raise InputError("error.lang_unknown", lang=args.lang)
+        raise InputError("error.lang_unknown", language=args.lang)
     port = server.parse_port(args.port)
     remote = server.check_host(args.host, args.allow_remote)
     sock = server.bind(args.host, port)

@@ -48,6 +48,7 @@ _FINGERPRINT = f"""(n) => {{
   for (let i = 0; i < spec.length; i++) h = ((h << 5) + h + spec.charCodeAt(i)) | 0;
   return spec.length + ":" + (h >>> 0).toString(16);
 }}"""
+_CONTENT_HEIGHT = "() => document.querySelector('#App')?.scrollHeight ?? document.body.scrollHeight"
 SLICE = 1100  # height of the screenshot slices, small enough to read each one at full size
 
 
@@ -138,9 +139,11 @@ class Lab:
         """
         self.folder.mkdir(parents=True, exist_ok=True)
         width = self.page.viewport_size["width"] if self.page.viewport_size else 1280
-        height = self.page.evaluate("() => document.querySelector('#App')?.scrollHeight ?? document.body.scrollHeight")
-        self.page.set_viewport_size({"width": width, "height": height})
-        self.settle()
+        height = 0
+        while (content := self.page.evaluate(_CONTENT_HEIGHT)) > height:  # a taller window may reflow the page
+            height = content
+            self.page.set_viewport_size({"width": width, "height": height})
+            self.settle()
         path = self.folder / f"{name}.png"
         self.page.screenshot(path=path)
         for k, top in enumerate(range(0, height, SLICE), start=1):

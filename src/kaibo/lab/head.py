@@ -24,7 +24,7 @@ _STYLE = """
 .kaibo-finish { font: inherit; padding: .35rem .9rem; border-radius: .4rem; border: 1px solid #15803d;
   background: transparent; color: #15803d; cursor: pointer; }
 .kaibo-finish[aria-pressed="true"] { background: #15803d; color: white; }
-.kaibo-readout { border-collapse: collapse; width: auto !important; }
+.kaibo-readout { border-collapse: collapse; width: auto; align-self: flex-start; }
 .kaibo-readout td { padding: .1rem .8rem .1rem 0; font-variant-numeric: tabular-nums; }
 """
 

@@ -152,4 +152,6 @@ def serve(app: ASGIApp, sock: socket.socket) -> None:
 
     # Open pages keep a websocket each: give them two seconds to close instead of waiting for the browser.
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2)
-    uvicorn.Server(config).run(sockets=[sock])
+    # uvicorn shuts down cleanly on Ctrl+C, then passes the interrupt on; stopping is what the user asked for.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(config).run(sockets=[sock])

@@ -26,6 +26,7 @@ with app.setup:
 
     SLUG = "gradient_descent"
     STARTS = {"line": (-1.0, 3.0), "hills": (-1.5, 2.0)}  # where each landscape's walk begins by default
+    SHOWN_NAMES = {"w1": "w₁", "w2": "w₂"}  # the parameters as the text writes them
     # The saddle experiment: a start next to the saddle and how far counts as "away" (kaibo.train.descent).
     NEAR_SADDLE, ESCAPE_RADIUS, ESCAPE_LIMIT, ON_SADDLE_LIMIT = (0.01, 0.3), 0.5, 2000, 300
 
@@ -84,7 +85,7 @@ def ground(name: str) -> tuple[dict, ...]:
 def walk_chart(lesson, land, run, i: int):
     """The landscape as a heat map with the path on it, beside the loss at every step; and the data sets
     the chart names (`lesson.figure` attaches them to the finished chart, which is much faster)."""
-    names, ((lo0, hi0), (lo1, hi1)) = land.param_names, land.window
+    names, ((lo0, hi0), (lo1, hi1)) = [SHOWN_NAMES.get(n, n) for n in land.param_names], land.window
     steps = [{"step": s, "p0": a, "p1": b, "loss": c}
              for s, ((a, b), c) in enumerate(zip(run.path.tolist(), run.loss.tolist(), strict=True))]
     data = {"ground": list(ground(land.name)), "path": steps, "start": steps[:1], "here": steps[i:i + 1],
@@ -96,12 +97,14 @@ def walk_chart(lesson, land, run, i: int):
     color = alt.Color("loss:Q", title=lesson.t("axis.loss"), scale=alt.Scale(scheme="viridis", type="sqrt"))
     landscape = alt.layer(
         chart["ground"].transform_flatten(["p0", "loss"]).mark_square(size=48, opacity=1).encode(x, y, color),
-        chart["marks"].mark_point(shape="diamond", filled=True, color="black", size=90).encode(x, y),
-        chart["marks"].mark_text(dy=-12, fontWeight="bold", color="black").encode(x, y, text="name:N"),
         chart["path"].mark_line(color="white", strokeWidth=2, clip=True).encode(x, y, order="step:Q"),
         chart["path"].mark_circle(color="white", size=18, opacity=1, clip=True).encode(x, y),
         chart["start"].mark_circle(color="white", size=160, opacity=1, stroke="black").encode(x, y),
         chart["here"].mark_point(color="#f97316", size=260, strokeWidth=3, clip=True).encode(x, y),
+        # Landmarks last, so the path never hides them; the valleys they sit in are dark, hence white text.
+        chart["marks"].mark_point(shape="diamond", filled=True, color="white", stroke="black", size=110)
+        .encode(x, y),
+        chart["marks"].mark_text(dx=9, align="left", fontWeight="bold", color="white").encode(x, y, text="name:N"),
     ).properties(width=360, height=360)
     step_x = alt.X("step:Q", title=lesson.t("axis.step"))
     curve = alt.layer(

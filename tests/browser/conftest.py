@@ -79,17 +79,16 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def lab(browser: Browser, lab_url: str, request: pytest.FixtureRequest) -> Iterator[Lab]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    outside: list[str] = []
+    lab = Lab(context.new_page(), lab_url, OUTPUT / re.sub(r"[^\w.-]+", "_", request.node.name))
 
     def guard(route: Route) -> None:
         if urlparse(route.request.url).hostname == LOCAL:
             route.continue_()
         else:
-            outside.append(route.request.url)
+            lab.outside.append(route.request.url)
             route.abort()
 
     context.route("**/*", guard)
-    folder = OUTPUT / re.sub(r"[^\w.-]+", "_", request.node.name)
-    yield Lab(context.new_page(), lab_url, folder)
+    yield lab
     context.close()
-    assert not outside, f"the page tried to reach other hosts: {outside}"
+    assert not lab.outside, f"the page tried to reach other hosts: {lab.outside}"

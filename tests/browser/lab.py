@@ -59,6 +59,7 @@ class Lab:
         self.page = page
         self.base_url = base_url
         self.folder = folder
+        self.outside: list[str] = []  # requests to other hosts, aborted (conftest's guard fills it)
 
     def open(self, slug: str, lang: str, ready: str = "[data-kaibo-value]", **state: object) -> None:
         """Open a page in `lang` with `state` in its address; return once `ready` (a selector) is shown,

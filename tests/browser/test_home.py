@@ -63,3 +63,12 @@ def test_finishing_a_lesson_marks_it_on_the_home_page(lab: Lab) -> None:
     lab.open("home", "en", ready="text=The learning path")
     expect(lab.page.locator('[data-kaibo-progress="gradient_descent"]')).to_be_visible()
     expect(lab.page.locator('[data-kaibo-progress="numerical_gradient"]')).to_have_count(0)
+
+
+def test_the_guard_blocks_and_records_other_hosts(lab: Lab) -> None:
+    # The check every test relies on: a request that leaves 127.0.0.1 is stopped and reported.
+    with lab.page.expect_event("requestfailed") as failed:
+        lab.page.set_content('<img src="http://example.org/pixel.png">')
+    assert failed.value.url == "http://example.org/pixel.png"
+    assert lab.outside == ["http://example.org/pixel.png"]
+    lab.outside.clear()

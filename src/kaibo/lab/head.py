@@ -21,6 +21,8 @@ _STYLE = """
 .kaibo-soon { opacity: .6; }
 .kaibo-terms td, .kaibo-terms th { padding: .3rem .8rem .3rem 0; vertical-align: top; text-align: left; }
 .kaibo-done { color: #15803d; font-weight: 600; }
+[data-kaibo-check][data-right="true"] { color: #15803d; font-weight: 600; }
+[data-kaibo-check][data-right="false"] { color: #b91c1c; font-weight: 600; }
 .kaibo-finish { font: inherit; padding: .35rem .9rem; border-radius: .4rem; border: 1px solid #15803d;
   background: transparent; color: #15803d; cursor: pointer; }
 .kaibo-finish[aria-pressed="true"] { background: #15803d; color: white; }

@@ -42,6 +42,7 @@ self-check are in `kaibo.lab.exhibits`, mixed in here so a lesson needs only `le
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 from typing import Any
 
@@ -57,9 +58,15 @@ from kaibo.lab.path import GLOSSARY, HOME, Stop, lesson_url
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
 
 
+def address() -> Mapping[str, object]:
+    """The query parameters of the page being built; none outside a served page (a script, a test), so a
+    lesson's cells and functions also run there, at their defaults."""
+    return mo.query_params() if mo.running_in_notebook() else {}
+
+
 def address_language() -> str:
     """The language of the page being built: `?lang=` when it names one we have, else the default."""
-    requested = mo.query_params().get("lang")
+    requested = address().get("lang")
     return i18n.resolve(requested if isinstance(requested, str) else None)
 
 
@@ -166,7 +173,7 @@ class Lesson(Exhibits):
         """
         del reset  # it is here for the dependency above; its value is not needed
         self._specs.update(specs)
-        params = mo.query_params()
+        params = address()
         widgets = {}
         for name, spec in specs.items():
             given = params.get(name)

@@ -104,7 +104,7 @@ def walk_chart(lesson, land, run, i: int):
         # Landmarks last, so the path never hides them; the valleys they sit in are dark, hence white text.
         chart["marks"].mark_point(shape="diamond", filled=True, color="white", stroke="black", size=110)
         .encode(x, y),
-        chart["marks"].mark_text(dx=9, align="left", fontWeight="bold", color="white").encode(x, y, text="name:N"),
+        chart["marks"].mark_text(dy=15, fontWeight="bold", color="white").encode(x, y, text="name:N"),
     ).properties(width=360, height=360)
     step_x = alt.X("step:Q", title=lesson.t("axis.step"))
     curve = alt.layer(

@@ -8,6 +8,8 @@
 - `code(*functions)`: the real source of the library functions the page called (`inspect.getsource`).
 - `quiz(**questions)` and `check(quiz, **answers)`: the self-check at the end; the answers are computed by
   the lesson from the numbers on the page, and each choice is checked as soon as it is made.
+
+Two functions format numbers the same way on every page: `shown` in text and tables, `tex` in formulas.
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ class Exhibits:
         return mo.vstack([
             mo.md(f"**{escape(self.t(f'figure.{name}'))}**"),
             VegaLite(spec),
-            self.csv(name, rows),
+            mo.hstack([self.csv(name, rows), mo.md(f"<small>{escape(self.text('page.figure_hint'))}</small>")],
+                      justify="start", align="center", gap=1.5),
         ])
 
     def csv(self, name: str, rows: Sequence[Mapping[str, object]]) -> mo.Html:
@@ -133,3 +136,11 @@ def shown(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
+
+
+def tex(x: float) -> str:
+    """A number inside a KaTeX formula (`$$…$$` in Markdown): four significant digits, a power of ten
+    written out (1.2 × 10⁻⁵, not 1.2e-05), and a negative number in brackets, so that "− (−0.55)" reads right."""
+    mantissa, _, exponent = f"{x:.4g}".partition("e")
+    text = f"{mantissa} \\times 10^{{{int(exponent)}}}" if exponent else mantissa
+    return f"({text})" if x < 0 else text

@@ -18,7 +18,7 @@ with app.setup:
     from kaibo.data import load_bmi_progression
     from kaibo.engine.optim import SGD, Adam
     from kaibo.lab.controls import Choice, LogSlider, Slider
-    from kaibo.lab.exhibits import shown
+    from kaibo.lab.exhibits import shown, tex
     from kaibo.lab.page import Lesson
     from kaibo.lab.path import lesson_url
     from kaibo.models.landscapes import get_landscape
@@ -32,36 +32,34 @@ with app.setup:
 
 
 @app.function
-def tex(x: float) -> str:
-    """A number for KaTeX: 4 significant digits, powers of ten written out, negatives in brackets."""
-    mantissa, _, exponent = f"{x:.4g}".partition("e")
-    text = f"{mantissa} \\times 10^{{{int(exponent)}}}" if exponent else mantissa
-    return f"({text})" if x < 0 else text
-
-
-@app.function
 def rule(lesson, run, i: int, names: tuple) -> str:
     """Step i's update, one line per parameter, with the numbers the optimizer really used."""
     n = run.rule(i)
+    # What each optimizer subtracts η times, for parameter p: as a symbol, and as step i's numbers.
+    moves = {
+        "sgd": (r"\frac{\partial L}{\partial %s}", lambda k: tex(n["grad"][k])),
+        "momentum": (r"v_{%s}", lambda k: tex(n["velocity"][k])),
+        "adam": (r"\frac{\hat m_{%s}}{\sqrt{\hat v_{%s}} + \epsilon}",
+                 lambda k: rf"\frac{{{tex(n['m_hat'][k])}}}{{\sqrt{{{tex(n['v_hat'][k])}}} + \epsilon}}"),
+    }
+    symbol, numbers = moves[run.optimizer]
     lines = []
     for k, name in enumerate(names):
-        p = name[0] + (f"_{name[1:]}" if len(name) > 1 else "")
-        head = f"{p} \\leftarrow {p} - \\eta"
-        if run.optimizer == "sgd":
-            lines.append(f"{head}\\,\\frac{{\\partial L}}{{\\partial {p}}} = {tex(n['before'][k])} - "
-                         f"{tex(n['lr'])} \\times {tex(n['grad'][k])} = {tex(n['after'][k])}")
-        elif run.optimizer == "momentum":
-            lines.append(f"{head}\\,v_{{{p}}} = {tex(n['before'][k])} - {tex(n['lr'])} \\times "
-                         f"{tex(n['velocity'][k])} = {tex(n['after'][k])}")
-        else:
-            lines.append(f"{head}\\,\\frac{{\\hat m}}{{\\sqrt{{\\hat v}} + \\epsilon}} = {tex(n['before'][k])} - "
-                         f"{tex(n['lr'])} \\times \\frac{{{tex(n['m_hat'][k])}}}{{\\sqrt{{{tex(n['v_hat'][k])}}}"
-                         f" + \\epsilon}} = {tex(n['after'][k])}")
+        p = name[0] + (f"_{name[1:]}" if len(name) > 1 else "")  # w1 → w_1
+        equation = (rf"{p} \leftarrow {p} - \eta\,{symbol.replace('%s', p)} = {tex(n['before'][k])} - "
+                    rf"{tex(n['lr'])} \times {numbers(k)} = {tex(n['after'][k])}")
+        if run.optimizer == "momentum":  # first the velocity, from the last step's (v = g at the first step)
+            v, grad = rf"v_{{{p}}}", rf"\frac{{\partial L}}{{\partial {p}}}"
+            velocity = (rf"{v} \leftarrow \mu\,{v} + {grad} = {tex(n['momentum'])} \times "
+                        rf"{tex(run.rule(i - 1)['velocity'][k])} + {tex(n['grad'][k])} = {tex(n['velocity'][k])}"
+                        if i else rf"{v} \leftarrow {grad} = {tex(n['grad'][k])}")
+            lines.append(f"$$\n{velocity}\n$$")
+        lines.append(f"$$\n{equation}\n$$")
     notes = {"sgd": lesson.t("rule_sign"),
              "momentum": lesson.t("rule_momentum", mu=n.get("momentum")),
              "adam": lesson.t("rule_adam", t=n.get("t"), beta1=n.get("beta1"), beta2=n.get("beta2"),
                               eps=n.get("eps"))}
-    return "\n\n".join([*(f"$$\n{line}\n$$" for line in lines), notes[run.optimizer]])
+    return "\n\n".join([*lines, notes[run.optimizer]])
 
 
 @app.function

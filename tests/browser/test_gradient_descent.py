@@ -129,8 +129,10 @@ def test_switching_language_keeps_the_controls(lab: Lab) -> None:
 
 
 def test_english_explains_each_regime(lab: Lab) -> None:
-    lab.open(SLUG, "en", lr=1.0)
+    # Values in an address that do not fit (a typo, a made-up optimizer) fall back to the defaults.
+    lab.open(SLUG, "en", lr=1.0, steps="lots", optimizer="newton")
     assert lab.value("outcome") == t("descent.outcome.diverged", "en")
+    assert lab.value("steps_made") == str(descent.walk("line", (-1.0, 3.0), "sgd", 1.0, 50).steps)
     expect(lab.page.get_by_text("Diverged.", exact=True)).to_be_visible()
     expect(lab.page.get_by_text(lesson("control.lr", "en"))).to_be_visible()
 

@@ -24,7 +24,22 @@ and wiring (STYLE.md §10).
         mo.hstack([ui["lr"], ui["optimizer"], reset])
         return (ui,)
 
-    # … cells that call the library with ui.value["lr"] and show lesson.figure(…), lesson.readout(…) …
+    @app.cell
+    def _(lesson, ui):
+        run = descent.walk("line", (-1.0, 3.0), ui.value["optimizer"], ui.value["lr"])  # the library computes
+        mo.vstack([lesson.figure("walk", chart_of(run), rows_of(run)),   # PNG/SVG menu + CSV of the rows
+                   lesson.readout(loss_end=float(run.loss[-1])),          # <slug>.value.loss_end: 0.389
+                   lesson.code(descent.walk)])                            # its real source, folded
+        return (run,)
+
+    @app.cell
+    def _(lesson):
+        quiz = lesson.quiz(direction=("down", "up"))   # a cell of its own: answers survive control changes
+        return (quiz,)
+
+    @app.cell
+    def _(lesson, quiz, run):
+        lesson.check(quiz, direction="down" if run.update[0][0] < 0 else "up")  # checked at once
 
     @app.cell
     def _(lesson):

@@ -63,6 +63,16 @@ def rule(lesson, run, i: int, names: tuple) -> str:
 
 
 @app.function
+@cache
+def escapes(lr: float) -> tuple[dict, dict]:
+    """Steps each optimizer needs to leave the saddle, from next to it and from exactly on it. Cached: the
+    cell that shows them runs again whenever any control moves, and only the learning rate matters here."""
+    near = descent.saddle_escape_steps("hills", NEAR_SADDLE, lr, radius=ESCAPE_RADIUS, max_steps=ESCAPE_LIMIT)
+    on = descent.saddle_escape_steps("hills", (0.0, 0.0), lr, radius=ESCAPE_RADIUS, max_steps=ON_SADDLE_LIMIT)
+    return near, on
+
+
+@app.function
 def try_links(lesson, **tries: dict) -> mo.Html:
     """One link per experiment, each reopening this page with its settings (the rest at their defaults)."""
     return mo.md("\n".join(f"- [{lesson.t(f'try.{key}')}]({lesson_url(SLUG, lesson.lang, **state)})"
@@ -261,10 +271,7 @@ def _(lesson):
 
 @app.cell
 def _(lesson, ui):
-    near = descent.saddle_escape_steps("hills", NEAR_SADDLE, ui.value["lr"], radius=ESCAPE_RADIUS,
-                                       max_steps=ESCAPE_LIMIT)
-    on = descent.saddle_escape_steps("hills", (0.0, 0.0), ui.value["lr"], radius=ESCAPE_RADIUS,
-                                     max_steps=ON_SADDLE_LIMIT)
+    near, on = escapes(ui.value["lr"])
     never = {limit: lesson.t("never", steps=limit) for limit in (ESCAPE_LIMIT, ON_SADDLE_LIMIT)}
     mo.vstack([
         lesson.md("saddle", lr=ui.value["lr"], radius=ESCAPE_RADIUS),

@@ -26,7 +26,7 @@ def entry(stop: Stop, lang: str) -> str:
         head = (f"**[{title}]({lesson_url(stop.slug, lang)})** "
                 f'<span class="kaibo-done" data-kaibo-progress="{stop.slug}" hidden>{t("home.done", lang)}</span>')
     else:
-        head = f'**{title}** <span class="kaibo-soon">({t("home.soon", lang)})</span>'
+        head = f'**{title}** <span class="kaibo-soon">{t("home.soon", lang)}</span>'
     # Two trailing spaces: a line break inside the paragraph.
     return (f"{head}  \n{t('home.hard', lang)}: {stop.hard_point(lang)}  \n"
             f'<span class="kaibo-soon">{t("home.see", lang)}: {stop.sees(lang)}</span>')

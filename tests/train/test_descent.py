@@ -148,6 +148,23 @@ def test_a_start_near_the_local_minimum_gets_stuck_there(optimizer, lr) -> None:
     assert result.loss[-1] == pytest.approx(9 / 4, abs=1e-4)     # not the global minimum's 0
 
 
+def test_cosine_schedule_lowers_the_rate_along_half_a_cosine() -> None:
+    run = walk(LINE, (-1.0, 3.0), "sgd", 0.5, 40, schedule="cosine")
+    i = np.arange(40)
+    np.testing.assert_allclose(run.lrs, 0.5 * 0.5 * (1 + np.cos(np.pi * i / 40)), rtol=1e-12)
+    assert [run.rule(k)["lr"] for k in (0, 39)] == [run.lrs[0], run.lrs[39]]
+    np.testing.assert_array_equal(run.path[1:], run.path[:-1] - run.lrs[:, None] * run.grad[:-1])
+    assert np.all(walk(LINE, (-1.0, 3.0), "sgd", 0.5, 40).lrs == 0.5)
+
+
+def test_a_schedule_rescues_a_rate_too_large_to_settle() -> None:
+    # lr 1 is past SGD's edge on the line (2/λmax ≈ 0.825): constant, every step overshoots more; with the
+    # cosine schedule the rate falls under the edge after ~14 steps and the walker settles in the valley.
+    constant = walk(LINE, (-1.0, 3.0), "sgd", 1.0, 50)
+    cosine = walk(LINE, (-1.0, 3.0), "sgd", 1.0, 50, schedule="cosine")
+    assert (constant.outcome, cosine.outcome, cosine.end_landmark) == ("diverged", "converged", "minimum")
+
+
 BAD_INPUTS = [
     (dict(lr=float("nan")), "descent.error.lr"),
     (dict(lr=float("inf")), "descent.error.lr"),
@@ -165,6 +182,7 @@ BAD_INPUTS = [
     (dict(start="ab"), "descent.error.start"),
     (dict(start=None), "descent.error.start"),
     (dict(optimizer="rmsprop"), "descent.error.optimizer"),
+    (dict(schedule="step"), "descent.error.schedule"),
     (dict(tol=0.0), "descent.error.tol"),
     (dict(landscape="bowl"), "descent.error.landscape"),
 ]

@@ -11,6 +11,10 @@ and what the optimizer's rule used for it. With η = lr and g = ∂L/∂p at the
 
 The minus sign is the point: the gradient points uphill, so the walker steps the other way.
 
+η may change from step to step (`SCHEDULES`): ``"constant"`` keeps it, ``"cosine"`` lowers it along half a
+cosine wave from `lr` at the first step to 0 after the last (`kaibo.engine.optim.cosine_with_warmup` without
+warmup, applied by `LambdaLR`): big steps early to cross the landscape, small ones late to settle.
+
 A walk ends in one of `OUTCOMES`, decided from its end (tolerance ``tol``, 1e-2 by default):
 
 - ``"converged"``: the last gradient and the last step are both at most ``tol`` long, and the end point is
@@ -44,12 +48,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kaibo.engine import Tensor
-from kaibo.engine.optim import SGD, Adam, Optimizer
+from kaibo.engine.optim import SGD, Adam, LambdaLR, Optimizer, cosine_with_warmup
 from kaibo.errors import InputError
 from kaibo.models.landscapes import Landscape, get_landscape
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 OUTCOMES = ("converged", "crawling", "oscillating", "diverged", "stalled")
+SCHEDULES = ("constant", "cosine")
 MOMENTUM = 0.9
 BETAS = (0.9, 0.999)
 EPS = 1e-8
@@ -70,15 +75,19 @@ class Walk:
     landscape, optimizer : str
         Names of the landscape and of the optimizer (one of `OPTIMIZERS`).
     lr : float
-        The learning rate η.
+        The learning rate η of the first step.
+    schedule : str
+        How η changes over the walk, one of `SCHEDULES`.
+    lrs : np.ndarray, shape (n,)
+        The learning rate each step really used (all equal to `lr` for ``"constant"``).
     path, loss, grad : np.ndarray, shapes (n + 1, 2), (n + 1,), (n + 1, 2)
         The points visited (``path[0]`` is the start), the loss and the gradient ∂L/∂p at each.
     update : np.ndarray, shape (n, 2)
         Step i's move, ``path[i + 1] - path[i]``, made by the engine's optimizer from ``grad[i]``. For SGD,
-        ``path[i + 1] == path[i] - lr * grad[i]`` holds exactly.
+        ``path[i + 1] == path[i] - lrs[i] * grad[i]`` holds exactly.
     state : dict of str to np.ndarray
         What the rule carried at step i (after its own update at that step), ``STATE_KEYS[optimizer]``,
-        each of shape (n, 2): momentum's ``velocity`` (``path[i + 1] == path[i] - lr * velocity[i]``);
+        each of shape (n, 2): momentum's ``velocity`` (``path[i + 1] == path[i] - lrs[i] * velocity[i]``);
         Adam's ``m``, ``v`` and their bias-corrected ``m_hat``, ``v_hat`` (with t = i + 1).
     outcome : str
         One of `OUTCOMES` (module docstring); the numbers below are its evidence.
@@ -103,6 +112,8 @@ class Walk:
     landscape: str
     optimizer: str
     lr: float
+    schedule: str
+    lrs: np.ndarray
     path: np.ndarray
     loss: np.ndarray
     grad: np.ndarray
@@ -126,14 +137,14 @@ class Walk:
     def rule(self, i: int) -> dict[str, float | int | np.ndarray]:
         """The real numbers of step i (0 ≤ i < n), to print the rule with them.
 
-        Always ``before`` (= path[i]), ``grad``, ``lr``, ``update``, ``after`` (= path[i + 1]); for momentum
-        also ``momentum`` (μ) and ``velocity``; for Adam also ``t`` (= i + 1), ``beta1``, ``beta2``,
+        Always ``before`` (= path[i]), ``grad``, ``lr`` (this step's η), ``update``, ``after`` (= path[i + 1]);
+        for momentum also ``momentum`` (μ) and ``velocity``; for Adam also ``t`` (= i + 1), ``beta1``, ``beta2``,
         ``eps``, ``m``, ``v``, ``m_hat``, ``v_hat``. Vectors are arrays of shape (2,), one entry per parameter.
         """
         if not 0 <= i < self.steps:
             raise InputError("descent.error.step_index", value=i, high=self.steps - 1)
         numbers: dict[str, float | int | np.ndarray] = {
-            "before": self.path[i], "grad": self.grad[i], "lr": self.lr, "update": self.update[i],
+            "before": self.path[i], "grad": self.grad[i], "lr": float(self.lrs[i]), "update": self.update[i],
             "after": self.path[i + 1]}
         numbers.update({name: values[i] for name, values in self.state.items()})
         if self.optimizer == "momentum":
@@ -144,7 +155,7 @@ class Walk:
 
 
 def walk(landscape: Landscape | str, start: tuple[float, float] | np.ndarray, optimizer: str = "sgd",
-         lr: float = 0.1, steps: int = 100, *, tol: float = 1e-2) -> Walk:
+         lr: float = 0.1, steps: int = 100, *, schedule: str = "constant", tol: float = 1e-2) -> Walk:
     """Walk `steps` steps of `optimizer` with learning rate `lr` from `start` on `landscape`.
 
     Parameters
@@ -159,6 +170,8 @@ def walk(landscape: Landscape | str, start: tuple[float, float] | np.ndarray, op
         The learning rate η, within `LR_RANGE`.
     steps : int
         How many steps to make, 1 to `MAX_STEPS`.
+    schedule : str
+        ``"constant"`` or ``"cosine"`` (module docstring).
     tol : float
         Gradient and step length under which the walker counts as arrived (for the outcome).
 
@@ -174,8 +187,10 @@ def walk(landscape: Landscape | str, start: tuple[float, float] | np.ndarray, op
     _check_number(lr, "descent.error.lr", *LR_RANGE)
     _check_number(steps, "descent.error.steps", 1, MAX_STEPS, whole=True)
     _check_number(tol, "descent.error.tol", math.ulp(0.0))
-    run = _run(land, start, optimizer, float(lr), int(steps))
-    return _classify(land, optimizer, float(lr), run, float(tol))
+    if schedule not in SCHEDULES:
+        raise InputError("descent.error.schedule", name=schedule, choices=", ".join(SCHEDULES))
+    run = _run(land, start, optimizer, float(lr), int(steps), schedule)
+    return _classify(land, optimizer, float(lr), schedule, run, float(tol))
 
 
 def saddle_escape_steps(landscape: Landscape | str, start: tuple[float, float] | np.ndarray, lr: float, *,
@@ -220,7 +235,7 @@ def saddle_escape_steps(landscape: Landscape | str, start: tuple[float, float] |
                          s0=saddle[0], s1=saddle[1])
     counts: dict[str, int | None] = {}
     for name in OPTIMIZERS:
-        run = _run(land, start, name, float(lr), int(max_steps),
+        run = _run(land, start, name, float(lr), int(max_steps), "constant",
                    until=lambda p: np.linalg.norm(p - saddle) > radius)
         # A walker that diverged out of the window certainly left the neighbourhood, at that step.
         counts[name] = run.stopped_at if run.stopped_at is not None else (len(run.path) - 1 if run.left else None)
@@ -233,6 +248,7 @@ class _Run:
     loss: list[float]
     grad: list[np.ndarray]
     update: list[np.ndarray]
+    lrs: list[float]
     state: list[dict[str, np.ndarray]]
     stopped_at: int | None = None
     left: bool = False
@@ -257,11 +273,13 @@ def _snapshot(name: str, state: dict) -> dict[str, np.ndarray]:
     return {}
 
 
-def _run(land: Landscape, start: np.ndarray, name: str, lr: float, steps: int, until=None) -> _Run:
+def _run(land: Landscape, start: np.ndarray, name: str, lr: float, steps: int, schedule: str,
+         until=None) -> _Run:
     """The loop itself: backward, record, step; stop when the walker leaves the bounds or `until` holds."""
     p = Tensor(start.copy(), requires_grad=True)          # float64: float32 would blur the small steps
     opt = _optimizer(name, p, lr)
-    run = _Run([], [], [], [], [])
+    scheduler = LambdaLR(opt, cosine_with_warmup(0, steps)) if schedule == "cosine" else None
+    run = _Run([], [], [], [], [], [])
     (lo0, hi0), (lo1, hi1) = land.window
     centre = np.array([(lo0 + hi0) / 2, (lo1 + hi1) / 2])
     reach = FAR * np.array([hi0 - lo0, hi1 - lo1])
@@ -276,7 +294,7 @@ def _run(land: Landscape, start: np.ndarray, name: str, lr: float, steps: int, u
             if not (math.isfinite(value) and np.isfinite(grad).all()):
                 # Step i led here: it is dropped with the point. (A landscape's loss is finite on its window,
                 # so this never happens at the start, i = 0.)
-                del run.update[i - 1:], run.state[i - 1:]
+                del run.update[i - 1:], run.lrs[i - 1:], run.state[i - 1:]
                 run.stopped_at = i
                 break
             run.path.append(p.data.copy())
@@ -286,16 +304,20 @@ def _run(land: Landscape, start: np.ndarray, name: str, lr: float, steps: int, u
             if run.left or i == steps:
                 break
             before = p.data.copy()
+            rate = opt.param_groups[0]["lr"]
             opt.step()
+            if scheduler is not None:
+                scheduler.step()
             if not (np.isfinite(p.data).all() and (np.abs(p.data - centre) <= reach).all()):
                 run.stopped_at = i + 1
                 break
             run.update.append(p.data - before)
+            run.lrs.append(rate)
             run.state.append(_snapshot(name, opt.state[p]))
     return run
 
 
-def _classify(land: Landscape, name: str, lr: float, run: _Run, tol: float) -> Walk:
+def _classify(land: Landscape, name: str, lr: float, schedule: str, run: _Run, tol: float) -> Walk:
     path, loss, grad = np.array(run.path), np.array(run.loss), np.array(run.grad)
     update = np.array(run.update).reshape(-1, 2)
     state = {key: np.array([s[key] for s in run.state]).reshape(-1, 2) for key in STATE_KEYS[name]}
@@ -323,8 +345,9 @@ def _classify(land: Landscape, name: str, lr: float, run: _Run, tol: float) -> W
     else:
         outcome = "crawling"
     mark = land.landmark_near(path[-1], LANDMARK_RADIUS)
-    return Walk(land.name, name, lr, path, loss, grad, update, state, outcome, run.stopped_at, converged_at,
-                mark.name if mark else None, float(grad_norms[-1]), step_norm, turn, curvature, tol)
+    lrs = np.array(run.lrs, dtype=np.float64)
+    return Walk(land.name, name, lr, schedule, lrs, path, loss, grad, update, state, outcome, run.stopped_at,
+                converged_at, mark.name if mark else None, float(grad_norms[-1]), step_norm, turn, curvature, tol)
 
 
 def _check_landscape(landscape: Landscape | str) -> Landscape:

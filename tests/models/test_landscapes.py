@@ -132,3 +132,33 @@ def test_unknown_names_are_refused_with_a_catalogue_key(call, key) -> None:
         call()
     assert caught.value.key == key
     assert caught.value.message("ja") and caught.value.message("en")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_levels_cut_the_map_into_bands_of_about_equal_area_with_each_landmark_in_its_own(name) -> None:
+    land = get_landscape(name)
+    levels = land.levels(12)
+    assert list(levels) == sorted(set(levels)) and 11 <= len(levels) <= 11 + len(land.landmarks)
+    _, _, loss = land.grid(61)
+    shares = np.diff([0, *[(loss < level).mean() for level in levels], 1])
+    assert shares.max() < 0.2        # twelve bands of 1/12 ≈ 0.083 each, give or take the rounding
+    bands = [int(np.searchsorted(levels, m.loss, side="right")) for m in land.landmarks]
+    assert len(set(bands)) == len(bands)
+
+
+def test_the_hills_levels_draw_the_second_valley_and_the_pass() -> None:
+    levels = get_landscape("hills").levels()
+    assert any(9 / 4 < level < 8 / 3 for level in levels)     # between the local minimum and the saddle
+
+
+def test_a_section_through_the_saddle_goes_down_along_w1_and_up_along_w2() -> None:
+    hills = get_landscape("hills")
+    w1, along_w1 = hills.section((0.0, 0.0), axis=0, n=101)
+    w2, along_w2 = hills.section((0.0, 0.0), axis=1, n=101)
+    assert (w1[0], w1[-1], w2[0], w2[-1]) == (-2.0, 3.0, -1.0, 2.5)
+    np.testing.assert_allclose(along_w2, 8 / 3 + w2**2)                           # L(0, w₂) = 8/3 + w₂²
+    np.testing.assert_allclose(along_w1, w1**4 / 4 - w1**3 / 3 - w1**2 + 8 / 3 + w1**4 / 16)
+    at = int(np.argmin(np.abs(w1)))
+    assert along_w1[at] == pytest.approx(8 / 3) and along_w1[at] > along_w1[at - 5] and along_w1[at] > along_w1[at + 5]
+    with pytest.raises(ValueError):
+        hills.section((0.0, 0.0), axis=2)

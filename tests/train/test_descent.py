@@ -37,10 +37,25 @@ SADDLE = HILLS.landmark("saddle").point
     (HILLS, (2.5, -0.5), "momentum", 1.0, 200, "diverged"),
     (HILLS, (2.5, -0.5), "adam", 0.1, 300, "converged"),
     (HILLS, (0.01, 0.3), "sgd", 0.01, 100, "crawling"),     # lingering near the saddle
+    # momentum and Adam reach the minimum's neighbourhood, pass the bottom and swing back (the lesson's
+    # defaults: line from (−1, 3), hills from (−1.5, 2), lr 0.1, 50 steps)
+    (LINE, (-1.0, 3.0), "momentum", 0.1, 50, "settling"),
+    (LINE, (-1.0, 3.0), "adam", 0.1, 50, "settling"),
+    (HILLS, (-1.5, 2.0), "momentum", 0.1, 50, "settling"),
+    (HILLS, (-1.5, 2.0), "adam", 0.1, 50, "settling"),
+    (LINE, (2.0, 0.0), "momentum", 0.3, 50, "settling"),
+    # SGD near the bottom keeps its outcomes: going straight down (crawling), zig-zagging (oscillating)
+    (LINE, (-1.0, 3.0), "sgd", 0.1, 20, "crawling"),
+    (HILLS, (-1.5, 2.0), "sgd", 0.05, 50, "crawling"),
+    (LINE, (-1.0, 3.0), "sgd", 0.8, 20, "oscillating"),
 ])
 def test_rate_regimes(land, start, optimizer, lr, steps, outcome) -> None:
     result = walk(land, start, optimizer, lr, steps)
     assert result.outcome == outcome
+    if optimizer == "sgd":       # on these bowls SGD's loss only goes down: it never climbs back
+        assert result.rise == 0.0
+    if outcome == "settling":
+        assert result.near is not None and result.rise > 0 and result.grad_norm > result.tol
     if outcome == "converged":
         mark = land.landmark_near(result.path[-1], 0.01)
         assert mark is not None and mark.kind == "minimum"
@@ -50,6 +65,50 @@ def test_rate_regimes(land, start, optimizer, lr, steps, outcome) -> None:
         assert result.loss[-1] > result.loss[0]
     if outcome == "oscillating":
         assert result.turn < 0
+
+
+@pytest.mark.parametrize(("land", "start", "optimizer", "lr", "steps", "near", "near_at"), [
+    (LINE, (-1.0, 3.0), "sgd", 0.01, 50, None, None),          # far from the bottom: a larger rate would help
+    (LINE, (-1.0, 3.0), "sgd", 0.1, 20, "minimum", 13),        # nearly there, straight down
+    (LINE, (-1.0, 3.0), "momentum", 0.1, 50, "minimum", 4),    # momentum gets close after 4 steps, then swings
+    (HILLS, (-1.5, 2.0), "adam", 0.1, 50, "local_minimum", 16),
+    (HILLS, (0.01, 0.3), "sgd", 0.01, 100, None, None),        # still by the saddle
+    (LINE, (-1.0, 3.0), "sgd", 10.0, 50, None, None),          # diverged
+])
+def test_near_names_the_minimum_whose_neighbourhood_the_walk_reached(land, start, optimizer, lr, steps, near,
+                                                                     near_at) -> None:
+    result = walk(land, start, optimizer, lr, steps)
+    assert (result.near, result.near_at) == (near, near_at)
+    if near is not None:
+        (lo0, hi0), (lo1, hi1) = land.window
+        radius = descent.NEAR * min(hi0 - lo0, hi1 - lo1)
+        distance = np.linalg.norm(result.path - land.landmark(near).point, axis=1)
+        assert distance[near_at] <= radius and (distance[:near_at] > radius).all()
+
+
+SETTLING = [(LINE, (-1.0, 3.0), "momentum", 0.1, 50), (LINE, (-1.0, 3.0), "adam", 0.1, 50),
+            (HILLS, (-1.5, 2.0), "momentum", 0.1, 50), (HILLS, (-1.5, 2.0), "adam", 0.1, 50)]
+
+
+@pytest.mark.parametrize(("land", "start", "optimizer", "lr", "steps"), SETTLING)
+def test_a_settling_walk_needs_more_steps_not_a_larger_rate(land, start, optimizer, lr, steps) -> None:
+    # What the page tells a learner whose walk is settling, checked: a larger rate does not settle it ...
+    assert walk(land, start, optimizer, lr, steps).outcome == "settling"
+    for larger in (2 * lr, 4 * lr):
+        assert walk(land, start, optimizer, larger, steps).outcome in ("settling", "diverged")
+    # ... more steps do: from n on, every walk ends converged, and n − 1 does not.
+    n = descent.steps_to_converge(land, start, optimizer, lr)
+    assert n is not None and steps < n <= 300
+    assert walk(land, start, optimizer, lr, n - 1).outcome != "converged"
+    assert all(walk(land, start, optimizer, lr, m).outcome == "converged" for m in (n, n + 1, n + 7, 300))
+
+
+def test_steps_to_converge() -> None:
+    assert descent.steps_to_converge(LINE, (-1.0, 3.0), "sgd", 0.1) == 41    # measured in its docstring
+    assert descent.steps_to_converge(LINE, (-1.0, 3.0), "momentum", 0.1) == 105
+    assert descent.steps_to_converge(LINE, (-1.0, 3.0), "sgd", 0.001) is None  # too slow for 300 steps
+    assert descent.steps_to_converge(HILLS, SADDLE, "sgd", 0.1) is None       # stalls on the saddle: never converges
+    assert descent.steps_to_converge(HILLS, HILLS.landmark("global_minimum").point, "sgd", 0.1) == 1
 
 
 def test_a_diverging_walk_stops_cleanly_and_says_where() -> None:
@@ -120,6 +179,27 @@ def test_exactly_on_the_saddle_every_optimizer_stalls(optimizer, lr) -> None:
     assert result.end_landmark == "saddle" and result.curvature[0] < 0 < result.curvature[1]
 
 
+@pytest.mark.parametrize(("start", "optimizer", "lr", "steps"), [
+    ((0.0, 0.3), "sgd", 0.1, 50),         # the page's preset: slides down w₂ onto the pass
+    ((0.0, 2.0), "sgd", 0.1, 50),
+    ((0.0, -0.5), "sgd", 0.1, 50),        # from below, just the same
+    ((0.0, 0.3), "adam", 0.1, 50),
+    ((0.0, 0.3), "momentum", 0.01, 300),
+])
+def test_with_w1_exactly_zero_the_walker_slides_into_the_saddle(start, optimizer, lr, steps) -> None:
+    result = walk(HILLS, start, optimizer, lr, steps)
+    assert result.outcome == "trapped"
+    # Nothing ever pushes it sideways: ∂L/∂w₁ = 0 at every point of the line w₁ = 0, so w₁ never changes.
+    assert (result.grad[:, 0] == 0).all() and (result.path[:, 0] == 0).all()
+    assert np.linalg.norm(result.path[-1] - SADDLE) <= result.tol and result.curvature[0] < 0
+    assert np.linalg.norm(result.path[0] - result.path[-1]) > result.tol   # it did move: down along w₂
+
+
+def test_a_hair_off_the_line_the_walker_rolls_off_the_pass() -> None:
+    result = walk(HILLS, (0.01, 0.3), "sgd", 0.1, 100)
+    assert (result.outcome, result.end_landmark) == ("converged", "global_minimum")
+
+
 def test_a_start_on_the_minimum_has_converged_at_step_zero() -> None:
     result = walk(HILLS, HILLS.landmark("global_minimum").point, "sgd", 0.1, 20)
     assert (result.outcome, result.converged_at, result.end_landmark) == ("converged", 0, "global_minimum")
@@ -135,6 +215,27 @@ def test_near_the_saddle_sgd_lingers_longer_than_momentum_and_adam(start, lr) ->
         path = walk(HILLS, start, optimizer, lr, n).path
         distance = np.linalg.norm(path - SADDLE, axis=1)
         assert distance[n] > 0.5 and (distance[:n] <= 0.5).all()
+
+
+@pytest.mark.parametrize(("counts", "verdict"), [
+    ({"sgd": 183, "momentum": 41, "adam": 43}, {"momentum": "sooner", "adam": "sooner"}),
+    ({"sgd": 4, "momentum": 4, "adam": 1}, {"momentum": "same", "adam": "sooner"}),
+    ({"sgd": 2, "momentum": 3, "adam": 1}, {"momentum": "later", "adam": "sooner"}),
+    ({"sgd": 1, "momentum": 1, "adam": 1}, {"momentum": "same", "adam": "same"}),
+    ({"sgd": None, "momentum": 5, "adam": None}, {"momentum": "sooner", "adam": "same"}),
+    ({"sgd": 7, "momentum": None, "adam": 7}, {"momentum": "later", "adam": "same"}),
+])
+def test_compare_escapes(counts, verdict) -> None:
+    assert descent.compare_escapes(counts) == verdict
+
+
+@pytest.mark.parametrize(("lr", "counts"), [
+    (1.0, {"sgd": 4, "momentum": 4, "adam": 1}),     # SGD and momentum tie
+    (1.3, {"sgd": 2, "momentum": 3, "adam": 1}),     # momentum is the slowest
+    (3.2, {"sgd": 1, "momentum": 1, "adam": 1}),     # one step is longer than the neighbourhood
+])
+def test_at_large_rates_the_lead_near_the_saddle_goes(lr, counts) -> None:
+    assert saddle_escape_steps(HILLS, (0.01, 0.3), lr, radius=0.5) == counts
 
 
 def test_exactly_on_the_saddle_nobody_leaves() -> None:

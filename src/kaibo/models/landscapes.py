@@ -112,6 +112,45 @@ class Landscape:
         p0, p1 = np.meshgrid(np.linspace(lo0, hi0, n), np.linspace(lo1, hi1, n))
         return p0, p1, self.grid_loss(p0, p1)
 
+    def levels(self, bands: int = 12) -> tuple[float, ...]:
+        """Loss values that cut the map into about `bands` colour bands, lowest first: drawn as the edges
+        between colours they are contour lines, as on a hiking map.
+
+        The levels are quantiles of the loss over the window (`grid`), so each band covers about the same
+        area and every part of the map gets its share of colours; rounded to two significant digits. Where
+        two landmarks' losses have no level between them, their midpoint is added, so each landmark sits in
+        a band of its own: on the hills the local minimum (2.25) and the saddle (2.67) are only 0.42 apart
+        in a range of 15, and a smooth colour scale paints them the same; a level between them draws the
+        rim of the second valley, and the pass shows as the place where two bands of that level meet.
+        """
+        _, _, loss = self.grid(61)
+        cuts = np.quantile(loss, np.arange(1, bands) / bands)
+        levels = {float(f"{c:.2g}") for c in cuts}
+        marks = sorted({m.loss for m in self.landmarks})
+        for low, high in zip(marks[:-1], marks[1:], strict=True):
+            if not any(low < level < high for level in levels):
+                levels.add(float(f"{(low + high) / 2:.3g}"))
+        return tuple(sorted(levels))
+
+    def section(self, point: tuple[float, float], axis: int, n: int = 121) -> tuple[np.ndarray, np.ndarray]:
+        """The loss along a straight line through `point` across the window, parallel to parameter `axis`
+        (0 or 1) with the other parameter held at its value in `point`: a cross-section of the landscape.
+
+        Through the hills' saddle (0, 0), along w₁ it is a hump between two valleys and along w₂ a valley:
+        downhill one way, uphill the other.
+
+        Returns
+        -------
+        values, loss : np.ndarray, shape (n,) each
+            The values of parameter `axis` from one edge of the window to the other, and the loss there.
+        """
+        if axis not in (0, 1):
+            raise ValueError("axis is 0 or 1")
+        values = np.linspace(*self.window[axis], n)
+        fixed = np.full(n, float(point[1 - axis]))
+        p0, p1 = (values, fixed) if axis == 0 else (fixed, values)
+        return values, self.grid_loss(p0, p1)
+
     def value_and_grad(self, point: np.ndarray | tuple[float, float]) -> tuple[float, np.ndarray]:
         """The loss at `point` and its gradient (shape (2,)), by one forward and one backward pass."""
         p = Tensor(np.asarray(point, dtype=np.float64), requires_grad=True)

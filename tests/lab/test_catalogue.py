@@ -32,4 +32,5 @@ def test_glossary_pairs_the_terms_of_lesson_1(term: str, japanese: str) -> None:
 
 def test_placeholders_are_filled() -> None:
     assert t("error.port_taken", "ja", port=8150).startswith("ポート 8150 は")
-    assert t("page.position", "en", number=1, total=21, part="Learning") == "Lesson 1 of 21 · Learning"
+    assert (t("page.position", "en", number=1, total=21, part_number=1, part="How learning works")
+            == "Lesson 1 of 21 · Part 1: How learning works")

@@ -48,6 +48,7 @@ def test_every_lesson_has_its_texts_in_both_languages(stop: path.Stop) -> None:
     ("gradient_descent", "ja", {"lr": 0.3, "steps": 50}, "/gradient_descent/?lang=ja&lr=0.3&steps=50"),
     ("gradient_descent", "en", {"w": -1.0, "optimizer": "adam"}, "/gradient_descent/?lang=en&w=-1&optimizer=adam"),
     ("gradient_descent", "en", {"w": None, "label": "a b&c"}, "/gradient_descent/?lang=en&label=a+b%26c"),
+    ("gradient_descent", "ja", {"anchor": "walk", "lr": 1.0}, "/gradient_descent/?lang=ja&lr=1#walk"),
 ])
 def test_lesson_url(slug: str, lang: str, state: dict, url: str) -> None:
     assert lesson_url(slug, lang, **state) == url

@@ -142,8 +142,9 @@ def test_levels_cut_the_map_into_bands_of_about_equal_area_with_each_landmark_in
     _, _, loss = land.grid(61)
     shares = np.diff([0, *[(loss < level).mean() for level in levels], 1])
     assert shares.max() < 0.2        # twelve bands of 1/12 ≈ 0.083 each, give or take the rounding
-    bands = [int(np.searchsorted(levels, m.loss, side="right")) for m in land.landmarks]
+    bands = [int(land.band(m.loss)) for m in land.landmarks]
     assert len(set(bands)) == len(bands)
+    assert land.band(np.array([levels[0] - 1, levels[0], levels[-1] + 1])).tolist() == [0, 1, len(levels)]
 
 
 def test_the_hills_levels_draw_the_second_valley_and_the_pass() -> None:

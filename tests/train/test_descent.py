@@ -103,6 +103,13 @@ def test_a_settling_walk_needs_more_steps_not_a_larger_rate(land, start, optimiz
     assert all(walk(land, start, optimizer, lr, m).outcome == "converged" for m in (n, n + 1, n + 7, 300))
 
 
+def test_stable_rate_is_where_sgd_starts_to_diverge_on_the_line() -> None:
+    limit = descent.stable_rate(LINE)
+    assert limit == pytest.approx(0.825, abs=5e-3)
+    assert walk(LINE, (-1.0, 3.0), "sgd", 0.99 * limit, 300).outcome in ("converged", "oscillating")
+    assert walk(LINE, (-1.0, 3.0), "sgd", 1.01 * limit, 300).outcome == "diverged"
+
+
 def test_steps_to_converge() -> None:
     assert descent.steps_to_converge(LINE, (-1.0, 3.0), "sgd", 0.1) == 41    # measured in its docstring
     assert descent.steps_to_converge(LINE, (-1.0, 3.0), "momentum", 0.1) == 105

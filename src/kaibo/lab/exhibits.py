@@ -5,11 +5,14 @@
   go online, is removed), with the numbers behind it as a CSV download.
 - `readout(**values)`: the numbers that matter, each labelled `<slug>.value.<name>` and marked
   `data-kaibo-value="<name>"` so the browser tests read exactly what the learner reads.
-- `code(*functions)`: the real source of the library functions the page called (`inspect.getsource`).
+- `code(*functions)`: the real source of the library functions the page called (`inspect.getsource`, read
+  once per process, so the pane shows the code that is running even if the file is edited meanwhile).
 - `quiz(**questions)` and `check(quiz, **answers)`: the self-check at the end; the answers are computed by
-  the lesson from the numbers on the page, and each choice is checked as soon as it is made.
+  the lesson from the numbers on the page, and each choice is checked as soon as it is made; a wrong one
+  says where on the page to look.
 
 Two functions format numbers the same way on every page: `shown` in text and tables, `tex` in formulas.
+Neither writes 1.2e-05: a learner reads 1.2 × 10⁻⁵.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import inspect
 import io
 import json
 from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import cache
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -67,8 +71,7 @@ class Exhibits:
         writer.writeheader()
         writer.writerows(rows)
         return mo.download(buffer.getvalue().encode("utf-8"), filename=f"kaibo-{self.slug}-{name}.csv",
-                           mimetype="text/csv",
-                           label=self.text("page.csv", name=self.t(f"figure.{name}")))
+                           mimetype="text/csv", label=self.text("page.csv"))
 
     def readout(self, **values: object) -> mo.Html:
         """A small table of named numbers: floats to four significant digits, anything else as given."""
@@ -84,12 +87,11 @@ class Exhibits:
         parts = [mo.md(self.text("page.code_intro"))]
         root = Path(kaibo.__file__).parent.parent
         for obj in functions:
-            lines, first = inspect.getsourcelines(obj)
-            where = Path(inspect.getsourcefile(obj) or "").resolve()
+            source, first, where = _source(obj)
             name = f"{obj.__module__}.{obj.__qualname__}"
             parts.append(mo.md(self.text("page.code_source", name=name, line=first,
                                             file=where.relative_to(root).as_posix())))
-            parts.append(mo.md(f"```python\n{''.join(lines)}```"))
+            parts.append(mo.md(f"```python\n{source}```"))
         return mo.accordion({self.text("page.code_title"): mo.vstack(parts)})
 
     def quiz(self, **questions: Sequence[str]) -> mo.ui.dictionary:
@@ -103,20 +105,36 @@ class Exhibits:
             for name, options in questions.items()
         })
 
-    def check(self, quiz: mo.ui.dictionary, **answers: str | Collection[str]) -> mo.Html:
+    def check(self, quiz: mo.ui.dictionary, *, asked: Mapping[str, Mapping[str, object]] | None = None,
+              **answers: str | Collection[str]) -> mo.Html:
         """The questions with their buttons and, once answered, right or not against `answers` (an option,
-        or all the options that are right when several are, e.g. a tie in the numbers)."""
+        or all the options that are right when several are, e.g. a tie in the numbers).
+
+        A question's text may name what it is about (`asked={"direction": {"step": 3}}` fills `{step}` in
+        `check.direction.q`), so a learner sees why its answer changes with the controls. A wrong answer is
+        followed by `check.<name>.where`: where on the page the answer can be read.
+        """
+        asked = asked or {}
         items = [mo.md(f"## {escape(self.text('page.check_title'))}\n\n{self.text('page.check_intro')}")]
         for number, (name, answer) in enumerate(answers.items(), start=1):
             given = quiz.value[name]
             verdict = ""
             if given is not None:
                 right = given == answer if isinstance(answer, str) else given in answer
-                text = self.text("page.check_right" if right else "page.check_wrong")
+                text = (self.text("page.check_right") if right else
+                        f'{self.text("page.check_wrong")} {self.t(f"check.{name}.where", **asked.get(name, {}))}')
                 verdict = f'<p data-kaibo-check="{name}" data-right="{str(right).lower()}">{escape(text)}</p>'
-            items.append(mo.vstack([mo.md(f"**{number}.** {self.t(f'check.{name}.q')}"), quiz[name],
-                                    mo.Html(verdict)]))
+            question = self.t(f"check.{name}.q", **asked.get(name, {}))
+            items.append(mo.vstack([mo.md(f"**{number}.** {question}"), quiz[name], mo.Html(verdict)]))
         return mo.vstack(items)
+
+
+@cache
+def _source(obj: Callable[..., Any] | type) -> tuple[str, int, Path]:
+    """Source, first line and file of `obj`, read once: `inspect` reads the file at call time and would show
+    an edit made after the module was loaded, beside line numbers from the loaded module."""
+    lines, first = inspect.getsourcelines(obj)
+    return "".join(lines), first, Path(inspect.getsourcefile(obj) or "").resolve()
 
 
 class VegaLite:
@@ -131,10 +149,15 @@ class VegaLite:
         return self.MIMETYPE, json.dumps(self.spec)
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def shown(value: object) -> str:
-    """A number as the page shows it: floats to four significant digits, whole numbers in full."""
+    """A number as the page shows it: floats to four significant digits, whole numbers in full, and a power
+    of ten written as a learner reads it (1.655 × 10⁻¹⁰, not 1.655e-10)."""
     if isinstance(value, float):
-        return f"{value:.4g}"
+        mantissa, _, exponent = f"{value:.4g}".partition("e")
+        return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}" if exponent else mantissa
     return str(value)
 
 

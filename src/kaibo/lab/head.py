@@ -6,6 +6,9 @@ The script does the two things that must happen in the browser, driven by data a
 
 - `<a data-kaibo-lang="en">`: switch the language, keeping every other query parameter of the current address.
   The page mirrors its control values into the address as they change, so the controls survive the switch.
+- an address ending in `#id` (`lesson_url(…, anchor=…)`): bring that element into view. marimo draws the
+  cells after the page has loaded, and each cell drawn above the element pushes it down, so the page is kept
+  at the element until nothing has changed for a second, or the learner scrolls, clicks or types first.
 - `<button data-kaibo-finish="slug" data-todo="…" data-done="…">`: mark a lesson finished (or not), stored in
   localStorage under `kaibo.finished` (a JSON list of slugs). `<span data-kaibo-progress="slug">` is shown
   only when that lesson is finished (the home page's marks).
@@ -28,6 +31,8 @@ _STYLE = """
 .kaibo-finish[aria-pressed="true"] { background: #15803d; color: white; }
 .kaibo-readout { border-collapse: collapse; width: auto; align-self: flex-start; }
 .kaibo-readout td { padding: .1rem .8rem .1rem 0; font-variant-numeric: tabular-nums; }
+.kaibo-anchor { scroll-margin-top: .5rem; }
+.kaibo-legend { font-size: .85rem; opacity: .85; }
 """
 
 _SCRIPT = """
@@ -67,8 +72,20 @@ _SCRIPT = """
       location.assign(url);
     }
   }, true);
+  let follow = location.hash.length > 1, quiet = 0;
+  const stop = () => { follow = false; };
+  for (const kind of ["wheel", "touchstart", "keydown", "mousedown"]) {
+    window.addEventListener(kind, stop, { capture: true, once: true });
+  }
+  const arrive = () => {
+    if (!follow) return;
+    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target) target.scrollIntoView({ block: "start" });
+    clearTimeout(quiet);
+    quiet = setTimeout(stop, 1000);
+  };
   window.addEventListener("storage", paint);
-  new MutationObserver(paint).observe(document, { childList: true, subtree: true });
+  new MutationObserver(() => { paint(); arrive(); }).observe(document, { childList: true, subtree: true });
 })();
 """
 

@@ -130,7 +130,8 @@ class Lesson(Exhibits):
     def header(self) -> mo.Html:
         """Path position, title, what the lesson resolves, the language switch and prev/next."""
         position = self.text("page.position", number=self.stop.number, total=len(path.stops()),
-                                part=self.text(f"part.{self.stop.part}"))
+                             part_number=path.parts().index(self.stop.part) + 1,
+                             part=self.text(f"part.{self.stop.part}"))
         return mo.vstack([
             top_bar(self.slug, self.lang),
             mo.md(f"{escape(position)}\n\n# {self.stop.title(self.lang)}\n\n"

@@ -7,10 +7,13 @@ The lab's addresses are short and stable, so a teacher can write them on a board
     /gradient_descent/      a lesson: its slug from path.toml
 
 Every address carries the language (`?lang=ja`) and, for a lesson, the values of its controls
-(`?lang=ja&lr=0.3&optimizer=adam`), so a link reopens exactly the view it was copied from.
+(`?lang=ja&lr=0.3&optimizer=adam`), so a link reopens exactly the view it was copied from. A link may also
+name a place on the page (`#walk`, an element's id): the page opens there, not at its top.
 
     >>> lesson_url("gradient_descent", "ja", lr=0.3)
     '/gradient_descent/?lang=ja&lr=0.3'
+    >>> lesson_url("gradient_descent", "en", anchor="walk", lr=0.01)
+    '/gradient_descent/?lang=en&lr=0.01#walk'
     >>> lesson_url("home", "en")
     '/?lang=en'
 """
@@ -112,13 +115,16 @@ def pages() -> list[str]:
     return [HOME, GLOSSARY, *(s.slug for s in stops() if s.available)]
 
 
-def lesson_url(slug: str, lang: str, **state: object) -> str:
-    """The address of a page in `lang`, with control values as query parameters (None values left out).
+def lesson_url(slug: str, lang: str, *, anchor: str | None = None, **state: object) -> str:
+    """The address of a page in `lang`, with control values as query parameters (None values left out),
+    opening at the element whose id is `anchor` when one is given (a control may not be called "anchor").
 
     The trailing slash matters: the server redirects `/slug` to `/slug/`, and that redirect drops the query.
+    The page scrolls to the anchor itself once it is drawn (`kaibo.lab.head`): marimo draws the cells after
+    the page has loaded, too late for the browser's own jump.
     """
     query = {"lang": lang, **{k: url_text(v) for k, v in state.items() if v is not None}}
-    return f"{route(slug)}/?{urlencode(query)}"
+    return f"{route(slug)}/?{urlencode(query)}" + (f"#{anchor}" if anchor else "")
 
 
 def url_text(value: object) -> str:

@@ -132,6 +132,11 @@ class Landscape:
                 levels.add(float(f"{(low + high) / 2:.3g}"))
         return tuple(sorted(levels))
 
+    def band(self, loss: np.ndarray | float, bands: int = 12) -> np.ndarray:
+        """Which colour band of `levels(bands)` each loss lies in: 0 below the first level, k between level
+        k − 1 and level k, len(levels) above the last (a loss exactly on a level belongs to the band above)."""
+        return np.searchsorted(self.levels(bands), loss, side="right")
+
     def section(self, point: tuple[float, float], axis: int, n: int = 121) -> tuple[np.ndarray, np.ndarray]:
         """The loss along a straight line through `point` across the window, parallel to parameter `axis`
         (0 or 1) with the other parameter held at its value in `point`: a cross-section of the landscape.

@@ -288,6 +288,19 @@ def steps_to_converge(landscape: Landscape | str, start: tuple[float, float] | n
     return int(len(ends) - np.argmin(ends[::-1])) + 1 if not ends.all() else 1
 
 
+def stable_rate(landscape: Landscape | str, point: tuple[float, float] | np.ndarray | None = None) -> float:
+    """The largest learning rate with which SGD does not blow up near `point`: 2 / λmax.
+
+    Near a point the loss is a bowl with curvatures λ (the Hessian's eigenvalues). Along the steepest one,
+    an SGD step multiplies the distance to the bottom by (1 − η·λmax): for η < 2/λmax its size shrinks,
+    for η > 2/λmax it grows every step (lesson 1's divergence). `point` defaults to the landscape's first
+    minimum landmark. On the line the bowl is exact, so the limit holds everywhere: about 0.825.
+    """
+    land = _check_landscape(landscape)
+    where = land.landmarks[0].point if point is None else _check_start(land, point)
+    return float(2.0 / np.linalg.eigvalsh(land.hessian(where))[-1])
+
+
 def compare_escapes(counts: dict[str, int | None]) -> dict[str, str]:
     """How momentum and Adam did against SGD in `saddle_escape_steps`' `counts`: for each, ``"sooner"``,
     ``"same"`` or ``"later"`` (never leaving counts as later than any number of steps).

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from kaibo.i18n import t
 from kaibo.lab.exhibits import shown
-from kaibo.train import descent
+from kaibo.train import descent, descent_measures
 from tests.browser.lab import Lab
 
 SLUG = "gradient_descent"
@@ -168,7 +168,7 @@ def test_momentum_at_the_defaults_is_told_to_take_more_steps_not_a_larger_rate(l
     assert run.outcome == "settling"
     box = lab.page.locator(".markdown", has_text="Near the bottom, still swinging.")
     expect(box).to_be_visible()
-    need = descent.steps_to_converge("line", (-1.0, 3.0), "momentum", 0.1)
+    need = descent_measures.steps_to_converge("line", (-1.0, 3.0), "momentum", 0.1)
     expect(box).to_contain_text(lesson("settle_after", "en", steps=need).replace("**", ""))
     expect(box).not_to_contain_text("try a larger learning rate")
     lab.shot("settling")
@@ -209,7 +209,7 @@ def test_the_cosine_schedule_rescues_a_rate_too_large(lab: Lab) -> None:
     lab.wait_query(step="21")
     expect(lab.page.get_by_text(lesson("rule_rate.cosine", "ja", lr=shown(float(run.lrs[20])), base=shown(1.0),
                                        steps=50))).to_be_visible()
-    assert run.lrs[20] < descent.stable_rate("line") < run.lrs[0]
+    assert run.lrs[20] < descent_measures.stable_rate("line") < run.lrs[0]
     lab.shot("cosine")
 
 

@@ -11,8 +11,9 @@ import pytest
 from kaibo.errors import InputError
 from kaibo.i18n import LANGUAGES, catalogue
 from kaibo.models import get_landscape
-from kaibo.train import descent
-from kaibo.train.descent import BETAS, EPS, MOMENTUM, OPTIMIZERS, OUTCOMES, saddle_escape_steps, walk
+from kaibo.train import descent, descent_measures
+from kaibo.train.descent import BETAS, EPS, MOMENTUM, OPTIMIZERS, OUTCOMES, walk
+from kaibo.train.descent_measures import saddle_escape_steps
 
 LINE, HILLS = get_landscape("line"), get_landscape("hills")
 SADDLE = HILLS.landmark("saddle").point
@@ -97,25 +98,25 @@ def test_a_settling_walk_needs_more_steps_not_a_larger_rate(land, start, optimiz
     for larger in (2 * lr, 4 * lr):
         assert walk(land, start, optimizer, larger, steps).outcome in ("settling", "diverged")
     # ... more steps do: from n on, every walk ends converged, and n − 1 does not.
-    n = descent.steps_to_converge(land, start, optimizer, lr)
+    n = descent_measures.steps_to_converge(land, start, optimizer, lr)
     assert n is not None and steps < n <= 300
     assert walk(land, start, optimizer, lr, n - 1).outcome != "converged"
     assert all(walk(land, start, optimizer, lr, m).outcome == "converged" for m in (n, n + 1, n + 7, 300))
 
 
 def test_stable_rate_is_where_sgd_starts_to_diverge_on_the_line() -> None:
-    limit = descent.stable_rate(LINE)
+    limit = descent_measures.stable_rate(LINE)
     assert limit == pytest.approx(0.825, abs=5e-3)
     assert walk(LINE, (-1.0, 3.0), "sgd", 0.99 * limit, 300).outcome in ("converged", "oscillating")
     assert walk(LINE, (-1.0, 3.0), "sgd", 1.01 * limit, 300).outcome == "diverged"
 
 
 def test_steps_to_converge() -> None:
-    assert descent.steps_to_converge(LINE, (-1.0, 3.0), "sgd", 0.1) == 41    # measured in its docstring
-    assert descent.steps_to_converge(LINE, (-1.0, 3.0), "momentum", 0.1) == 105
-    assert descent.steps_to_converge(LINE, (-1.0, 3.0), "sgd", 0.001) is None  # too slow for 300 steps
-    assert descent.steps_to_converge(HILLS, SADDLE, "sgd", 0.1) is None       # stalls on the saddle: never converges
-    assert descent.steps_to_converge(HILLS, HILLS.landmark("global_minimum").point, "sgd", 0.1) == 1
+    assert descent_measures.steps_to_converge(LINE, (-1.0, 3.0), "sgd", 0.1) == 41    # measured in its docstring
+    assert descent_measures.steps_to_converge(LINE, (-1.0, 3.0), "momentum", 0.1) == 105
+    assert descent_measures.steps_to_converge(LINE, (-1.0, 3.0), "sgd", 0.001) is None  # too slow for 300 steps
+    assert descent_measures.steps_to_converge(HILLS, SADDLE, "sgd", 0.1) is None       # stalls on the saddle
+    assert descent_measures.steps_to_converge(HILLS, HILLS.landmark("global_minimum").point, "sgd", 0.1) == 1
 
 
 def test_a_diverging_walk_stops_cleanly_and_says_where() -> None:
@@ -233,7 +234,7 @@ def test_near_the_saddle_sgd_lingers_longer_than_momentum_and_adam(start, lr) ->
     ({"sgd": 7, "momentum": None, "adam": 7}, {"momentum": "later", "adam": "same"}),
 ])
 def test_compare_escapes(counts, verdict) -> None:
-    assert descent.compare_escapes(counts) == verdict
+    assert descent_measures.compare_escapes(counts) == verdict
 
 
 @pytest.mark.parametrize(("lr", "counts"), [
@@ -319,7 +320,8 @@ def test_saddle_and_rule_inputs_are_refused(call, key) -> None:
 
 
 def test_every_key_the_code_uses_and_every_outcome_is_in_the_catalogue() -> None:
-    sources = [Path(descent.__file__), Path(descent.__file__).parents[1] / "models" / "landscapes.py"]
+    sources = [Path(descent.__file__), Path(descent_measures.__file__),
+               Path(descent.__file__).parents[1] / "models" / "landscapes.py"]
     keys = {key for path in sources for key in re.findall(r'"(descent\.[a-z_.]+)"', path.read_text("utf-8"))}
     keys |= {f"descent.outcome.{outcome}" for outcome in OUTCOMES}
     assert len(keys) > len(OUTCOMES)

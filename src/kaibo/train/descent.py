@@ -51,6 +51,7 @@ page must clip the path it draws. Bad inputs (NaN, inf, out of range, unknown na
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -200,124 +201,23 @@ def walk(landscape: Landscape | str, start: tuple[float, float] | np.ndarray, op
     Walk
         The path, losses, gradients, steps and the optimizer's own numbers, and the outcome.
     """
-    land = _check_landscape(landscape)
-    start = _check_start(land, start)
+    land = check_landscape(landscape)
+    start = check_start(land, start)
     if optimizer not in OPTIMIZERS:
         raise InputError("descent.error.optimizer", name=optimizer, choices=", ".join(OPTIMIZERS))
-    _check_number(lr, "descent.error.lr", *LR_RANGE)
-    _check_number(steps, "descent.error.steps", 1, MAX_STEPS, whole=True)
-    _check_number(tol, "descent.error.tol", math.ulp(0.0))
+    check_number(lr, "descent.error.lr", *LR_RANGE)
+    check_number(steps, "descent.error.steps", 1, MAX_STEPS, whole=True)
+    check_number(tol, "descent.error.tol", math.ulp(0.0))
     if schedule not in SCHEDULES:
         raise InputError("descent.error.schedule", name=schedule, choices=", ".join(SCHEDULES))
-    run = _run(land, start, optimizer, float(lr), int(steps), schedule)
+    run = run_steps(land, start, optimizer, float(lr), int(steps), schedule)
     return _classify(land, optimizer, float(lr), schedule, run, float(tol))
 
 
-def saddle_escape_steps(landscape: Landscape | str, start: tuple[float, float] | np.ndarray, lr: float, *,
-                        radius: float = 0.5, max_steps: int = 2000) -> dict[str, int | None]:
-    """How many steps each optimizer takes to leave the neighbourhood of the landscape's saddle.
-
-    Each of `OPTIMIZERS` walks from `start` with the same `lr` until it is farther than `radius` from the
-    landmark ``"saddle"``. Near a saddle the slope is gentle, so SGD's steps (η·g) are tiny and it lingers;
-    momentum adds up the small gradients into speed, and Adam divides by their size, so at small rates both
-    leave sooner. At large rates SGD's own steps are long and the lead shrinks or goes (`compare_escapes`).
-    On the hills from (0.01, 0.3), radius 0.5, the measured counts are: at lr 0.01, SGD 183, momentum 41,
-    Adam 43; at lr 0.05, SGD 39, momentum 16, Adam 11.
-
-    Parameters
-    ----------
-    landscape : Landscape or str
-        A landscape with a ``"saddle"`` landmark (``"hills"``).
-    start : pair of float
-        Inside the window and within `radius` of the saddle.
-    lr : float
-        The learning rate, within `LR_RANGE`.
-    radius : float
-        Size of the neighbourhood, > 0.
-    max_steps : int
-        Give up after this many steps, 1 to `MAX_STEPS`.
-
-    Returns
-    -------
-    dict
-        ``{"sgd": n, "momentum": n, "adam": n}``: the number of the first step that ends more than
-        `radius` from the saddle, or None when the walker was still inside after `max_steps` (exactly on
-        the saddle the gradient is zero and nobody ever leaves).
-    """
-    land = _check_landscape(landscape)
-    start = _check_start(land, start)
-    _check_number(lr, "descent.error.lr", *LR_RANGE)
-    _check_number(max_steps, "descent.error.steps", 1, MAX_STEPS, whole=True)
-    _check_number(radius, "descent.error.radius", math.ulp(0.0))
-    saddle = np.array(land.landmark("saddle").point)
-    distance = float(np.linalg.norm(start - saddle))
-    if distance > radius:
-        raise InputError("descent.error.escape_start", radius=radius, distance=f"{distance:.3g}",
-                         s0=saddle[0], s1=saddle[1])
-    counts: dict[str, int | None] = {}
-    for name in OPTIMIZERS:
-        run = _run(land, start, name, float(lr), int(max_steps), "constant",
-                   until=lambda p: np.linalg.norm(p - saddle) > radius)
-        # A walker that diverged out of the window certainly left the neighbourhood, at that step.
-        counts[name] = run.stopped_at if run.stopped_at is not None else (len(run.path) - 1 if run.left else None)
-    return counts
-
-
-def steps_to_converge(landscape: Landscape | str, start: tuple[float, float] | np.ndarray, optimizer: str = "sgd",
-                      lr: float = 0.1, *, limit: int = 300, tol: float = 1e-2) -> int | None:
-    """The fewest steps n from which on every walk (constant rate) ends ``"converged"``, up to `limit` steps.
-
-    A walk of n steps with a constant rate is the first n steps of a longer one, so one walk of `limit`
-    steps answers for every n: n is the step count after the last point where the gradient, or the step
-    that led there, was longer than `tol`. Measured on the line from (−1, 3) at lr 0.1: SGD needs 41 steps,
-    momentum and Adam 105 each (both swing past the minimum first; momentum happens to end converged at
-    100 steps too, between two swings).
-
-    Returns
-    -------
-    int or None
-        n (1 ≤ n ≤ `limit`), or None when the walk of `limit` steps does not end converged.
-    """
-    run = walk(landscape, start, optimizer, lr, limit, tol=tol)
-    if run.outcome != "converged":
-        return None
-    grads = np.linalg.norm(run.grad, axis=1)
-    steps = np.linalg.norm(run.update, axis=1)
-    # Point m ends a converged walk of m steps when its gradient and the step into it are within tol.
-    ends = (grads[1:] <= tol) & (steps <= tol)                      # for m = 1 … limit
-    return int(len(ends) - np.argmin(ends[::-1])) + 1 if not ends.all() else 1
-
-
-def stable_rate(landscape: Landscape | str, point: tuple[float, float] | np.ndarray | None = None) -> float:
-    """The largest learning rate with which SGD does not blow up near `point`: 2 / λmax.
-
-    Near a point the loss is a bowl with curvatures λ (the Hessian's eigenvalues). Along the steepest one,
-    an SGD step multiplies the distance to the bottom by (1 − η·λmax): for η < 2/λmax its size shrinks,
-    for η > 2/λmax it grows every step (lesson 1's divergence). `point` defaults to the landscape's first
-    minimum landmark. On the line the bowl is exact, so the limit holds everywhere: about 0.825.
-    """
-    land = _check_landscape(landscape)
-    where = land.landmarks[0].point if point is None else _check_start(land, point)
-    return float(2.0 / np.linalg.eigvalsh(land.hessian(where))[-1])
-
-
-def compare_escapes(counts: dict[str, int | None]) -> dict[str, str]:
-    """How momentum and Adam did against SGD in `saddle_escape_steps`' `counts`: for each, ``"sooner"``,
-    ``"same"`` or ``"later"`` (never leaving counts as later than any number of steps).
-
-    At small rates both leave sooner; at large ones SGD's own steps are long and the difference goes (on the
-    hills from (0.01, 0.3): at lr 1, SGD and momentum take 4 steps each, Adam 1; from lr 1.6 all take 1).
-    """
-    def key(n: int | None) -> float:
-        return math.inf if n is None else n
-
-    base = key(counts["sgd"])
-    return {name: "sooner" if key(counts[name]) < base else "same" if key(counts[name]) == base else "later"
-            for name in ("momentum", "adam")}
-
-
 @dataclass
-class _Run:
+class RunRecord:
+    """What `run_steps` saw, step by step, before `walk` judges it (lists grow as the walker goes)."""
+
     path: list[np.ndarray]
     loss: list[float]
     grad: list[np.ndarray]
@@ -347,13 +247,16 @@ def _snapshot(name: str, state: dict) -> dict[str, np.ndarray]:
     return {}
 
 
-def _run(land: Landscape, start: np.ndarray, name: str, lr: float, steps: int, schedule: str,
-         until=None) -> _Run:
-    """The loop itself: backward, record, step; stop when the walker leaves the bounds or `until` holds."""
+def run_steps(land: Landscape, start: np.ndarray, name: str, lr: float, steps: int, schedule: str,
+              until: Callable[[np.ndarray], bool] | None = None) -> RunRecord:
+    """The loop itself: backward, record, step; stop when the walker leaves the bounds or `until` holds.
+
+    `walk` classifies the record it returns; `kaibo.train.descent_measures` stops it early with `until`.
+    Arguments are taken as already checked (`check_*` below)."""
     p = Tensor(start.copy(), requires_grad=True)          # float64: float32 would blur the small steps
     opt = _optimizer(name, p, lr)
     scheduler = LambdaLR(opt, cosine_with_warmup(0, steps)) if schedule == "cosine" else None
-    run = _Run([], [], [], [], [], [])
+    run = RunRecord([], [], [], [], [], [])
     (lo0, hi0), (lo1, hi1) = land.window
     centre = np.array([(lo0 + hi0) / 2, (lo1 + hi1) / 2])
     reach = FAR * np.array([hi0 - lo0, hi1 - lo1])
@@ -391,7 +294,7 @@ def _run(land: Landscape, start: np.ndarray, name: str, lr: float, steps: int, s
     return run
 
 
-def _classify(land: Landscape, name: str, lr: float, schedule: str, run: _Run, tol: float) -> Walk:
+def _classify(land: Landscape, name: str, lr: float, schedule: str, run: RunRecord, tol: float) -> Walk:
     path, loss, grad = np.array(run.path), np.array(run.loss), np.array(run.grad)
     update = np.array(run.update).reshape(-1, 2)
     state = {key: np.array([s[key] for s in run.state]).reshape(-1, 2) for key in STATE_KEYS[name]}
@@ -447,11 +350,13 @@ def _near_minimum(land: Landscape, path: np.ndarray, loss: np.ndarray) -> tuple[
     return mark.name, first, rise if rise > 1e-12 * (1.0 + abs(mark.loss)) else 0.0
 
 
-def _check_landscape(landscape: Landscape | str) -> Landscape:
+def check_landscape(landscape: Landscape | str) -> Landscape:
+    """A `Landscape` as given, or the one with that name (an unknown name is an `InputError`)."""
     return landscape if isinstance(landscape, Landscape) else get_landscape(landscape)
 
 
-def _check_start(land: Landscape, start: object) -> np.ndarray:
+def check_start(land: Landscape, start: object) -> np.ndarray:
+    """`start` as a float64 point (2,) inside the window, or an `InputError` that names the window."""
     (lo0, hi0), (lo1, hi1) = land.window
     try:
         point = np.array(start, dtype=np.float64)
@@ -463,7 +368,7 @@ def _check_start(land: Landscape, start: object) -> np.ndarray:
     return point
 
 
-def _check_number(value: object, key: str, low: float, high: float = math.inf, whole: bool = False) -> None:
+def check_number(value: object, key: str, low: float, high: float = math.inf, whole: bool = False) -> None:
     """Refuse anything but a finite number in [low, high] (a whole one if asked); bools are not numbers."""
     kinds = (int, np.integer) if whole else (int, float, np.integer, np.floating)
     if not (isinstance(value, kinds) and not isinstance(value, bool) and math.isfinite(value)

@@ -16,7 +16,7 @@ import altair as alt
 from kaibo.data import load_bmi_progression
 from kaibo.lab.exhibits import shown
 from kaibo.models.landscapes import get_landscape
-from kaibo.train import descent
+from kaibo.train import descent_measures
 
 SHOWN_NAMES = {"w1": "w₁", "w2": "w₂"}  # the parameters as the text writes them
 NUMBERED = 15  # a walk this short has its points numbered on the map
@@ -101,7 +101,7 @@ def walk_chart(lesson, land, run, s: int):
     rates = [alt.Chart(alt.NamedData("rates")).mark_line(point=True, color=GREY)
              .encode(step_x, alt.Y("lr:Q", title=lesson.t("axis.lr")))]
     if land.name == "line" and run.optimizer == "sgd":  # on the bowl, SGD's limit is one number: draw it
-        data["limit"] = [{"lr": descent.stable_rate(land), "label": lesson.t("axis.limit")}]
+        data["limit"] = [{"lr": descent_measures.stable_rate(land), "label": lesson.t("axis.limit")}]
         limit = alt.Chart(alt.NamedData("limit"))
         rates += [limit.mark_rule(color="#b91c1c", strokeDash=[4, 3]).encode(alt.Y("lr:Q")),
                   limit.mark_text(color="#b91c1c", align="right", dx=-4, dy=-6, x="width")

@@ -27,7 +27,7 @@ with app.setup:
     from kaibo.lab.page import Lesson
     from kaibo.lab.path import lesson_url
     from kaibo.models.landscapes import get_landscape
-    from kaibo.train import descent
+    from kaibo.train import descent, descent_measures
 
     SLUG = "gradient_descent"
     FIGURE = "walk"  # the id the presets' links open at: the controls, with the figure right under them
@@ -104,9 +104,9 @@ def verdict(lesson, land, run) -> tuple[list[str], str]:
 @app.function
 @cache
 def settle_steps(landscape: str, start: tuple, optimizer: str, lr: float) -> int | None:
-    """`descent.steps_to_converge` up to the steps slider's end. Cached: it does not depend on the number of
+    """`descent_measures.steps_to_converge` up to the steps slider's end. Cached: it does not depend on the number of
     steps, so moving that slider (to check the answer) costs nothing."""
-    return descent.steps_to_converge(landscape, start, optimizer, lr, limit=MAX_STEPS)
+    return descent_measures.steps_to_converge(landscape, start, optimizer, lr, limit=MAX_STEPS)
 
 
 @app.function
@@ -126,8 +126,8 @@ def runs_of(numbers: list[int]) -> str:
 def escapes(lr: float) -> tuple[dict, dict]:
     """Steps each optimizer needs to leave the saddle, from next to it and from exactly on it. Cached: the
     cell that shows them runs again whenever any control moves, and only the learning rate matters here."""
-    near = descent.saddle_escape_steps("hills", NEAR_SADDLE, lr, radius=ESCAPE_RADIUS, max_steps=ESCAPE_LIMIT)
-    on = descent.saddle_escape_steps("hills", (0.0, 0.0), lr, radius=ESCAPE_RADIUS, max_steps=ON_SADDLE_LIMIT)
+    near = descent_measures.saddle_escape_steps("hills", NEAR_SADDLE, lr, radius=ESCAPE_RADIUS, max_steps=ESCAPE_LIMIT)
+    on = descent_measures.saddle_escape_steps("hills", (0.0, 0.0), lr, radius=ESCAPE_RADIUS, max_steps=ON_SADDLE_LIMIT)
     return near, on
 
 
@@ -269,7 +269,7 @@ def _(lesson):
 @app.cell
 def _(lesson):
     rescue = try_links(lesson, constant={"lr": 1.0}, cosine={"lr": 1.0, "schedule": "cosine"})
-    mo.vstack([lesson.md("schedules"), lesson.md("schedules_rescue", limit=shown(descent.stable_rate("line"))),
+    mo.vstack([lesson.md("schedules"), lesson.md("schedules_rescue", limit=shown(descent_measures.stable_rate("line"))),
                rescue])
     return
 
@@ -300,7 +300,7 @@ def _(lesson, ui):
     never = {limit: lesson.t("never", steps=limit) for limit in (ESCAPE_LIMIT, ON_SADDLE_LIMIT)}
     counts = {name: never[ESCAPE_LIMIT] if n is None else n for name, n in near.items()}
     # The sentence that compares them is chosen from the counts themselves: at large rates the lead goes.
-    how = descent.compare_escapes(near)
+    how = descent_measures.compare_escapes(near)
     compared = [f"- {lesson.t(f'saddle_compare.{way}', name=lesson.t(f'name.{name}'), n=counts[name], sgd=counts['sgd'])}"
                 for name, way in how.items()]
     if set(near.values()) == {1}:
@@ -318,8 +318,8 @@ def _(lesson, ui):
 
 @app.cell
 def _(lesson):
-    lesson.code(descent.walk, descent._run, descent._classify, SGD, Adam, descent.steps_to_converge,
-                descent.saddle_escape_steps, descent.compare_escapes)
+    lesson.code(descent.walk, descent.run_steps, descent._classify, SGD, Adam, descent_measures.steps_to_converge,
+                descent_measures.saddle_escape_steps, descent_measures.compare_escapes)
     return
 
 

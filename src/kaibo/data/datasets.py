@@ -1,5 +1,9 @@
 """Small real data sets that ship inside installed packages: nothing is downloaded.
 
+- `load_bmi_progression()`: one input, one number to predict (lessons 1 and 4's line fit).
+- `load_digits_split()`: 8 × 8 images of handwritten digits with their labels, cut once into a training and
+  a test part (lesson 4's batch-size study).
+
 `load_bmi_progression()` is the data of lesson 1 (gradient descent): for each of 442 diabetes patients,
 the body mass index (BMI) at the start of a study and a measure of how far the disease had progressed one
 year later. It comes from the file that scikit-learn installs with itself
@@ -109,3 +113,59 @@ def load_bmi_progression() -> Dataset:
     source = ("scikit-learn, sklearn.datasets.load_diabetes(scaled=False): columns 'bmi' and the target; "
               "Efron, Hastie, Johnstone & Tibshirani, Least Angle Regression, Ann. Statist. 32(2), 2004")
     return Dataset(x=x, y=y, x_column=x_column, y_column=y_column, source=source)
+
+
+@dataclass(frozen=True)
+class DigitsSplit:
+    """Images of handwritten digits and their labels, split into a training part and a test part.
+
+    Attributes
+    ----------
+    x_train, x_test : np.ndarray
+        float32, shape (N, 64): each row one 8 × 8 image read row by row, pixels scaled from 0…16 to 0…1.
+    y_train, y_test : np.ndarray
+        int64, shape (N,): the digit each image shows, 0 to 9.
+    seed : int
+        The seed of the shuffle that made the split.
+    source : str
+        Where the numbers come from.
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    seed: int
+    source: str
+
+
+@cache
+def load_digits_split(test_size: int = 450, seed: int = 0) -> DigitsSplit:
+    """The 1,797 digit images that scikit-learn installs (`sklearn.datasets.load_digits`: the test part of
+    the UCI "Optical Recognition of Handwritten Digits" set, 8 × 8 pixels, 43 writers), shuffled once with
+    `seed` and cut into `test_size` test images and the rest for training (1,347 by default, the 3 : 1 split
+    scikit-learn's `train_test_split` makes by default).
+
+    The test images are never trained on: accuracy on them says how the model does on digits it has not seen.
+    The split is fixed by `seed`, so every learner (and every seed of a training run) is scored on the same
+    450 images. Arrays are read-only; the same object is returned for the same arguments.
+
+    Examples
+    --------
+    >>> digits = load_digits_split()
+    >>> digits.x_train.shape, digits.x_test.shape, float(digits.x_train.max())
+    ((1347, 64), (450, 64), 1.0)
+    """
+    from sklearn.datasets import load_digits  # imported here: see load_bmi_progression
+
+    raw = load_digits()
+    order = np.random.default_rng(seed).permutation(len(raw.target))
+    test, train = order[:test_size], order[test_size:]
+    x = (raw.data / 16.0).astype(np.float32)   # pixels 0…16 → 0…1: weights of one scale fit every pixel
+    y = raw.target.astype(np.int64)
+    parts = [x[train], y[train], x[test], y[test]]
+    for part in parts:
+        part.flags.writeable = False
+    source = ("scikit-learn, sklearn.datasets.load_digits(): UCI Optical Recognition of Handwritten Digits "
+              "(Alpaydin & Kaynak, 1998), test part, 8 x 8 images")
+    return DigitsSplit(*parts, seed=seed, source=source)

@@ -196,6 +196,22 @@ class Landscape:
         return None
 
 
+def design_matrix(x: np.ndarray) -> np.ndarray:
+    """The columns x and 1, shape (N, 2): then X @ (w, b) = w·x + b for every example at once.
+
+    One engine op for the whole prediction, where w * x + b takes four (indexing w, indexing b, ×, +); a walk
+    redraws on every slider move, and each op costs the same Python overhead whatever N is.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    return np.stack([x, np.ones_like(x)], axis=1)
+
+
+def line_loss(design: Tensor, target: Tensor, p: Tensor) -> Tensor:
+    """The mean squared error of the line p = (w, b) on the examples given: all of them for the landscape of
+    lesson 1, the rows of one mini-batch in lesson 4 (`kaibo.train.minibatch`). design (B, 2), target (B,)."""
+    return ((design @ p - target) ** 2).mean()                    # (B, 2) @ (2,) → (B,) → one number
+
+
 def line_fit_landscape(x: np.ndarray, y: np.ndarray) -> Landscape:
     """The mean squared error of the line y ≈ w·x + b on the data (x, y), as a landscape over (w, b).
 
@@ -220,14 +236,10 @@ def line_fit_landscape(x: np.ndarray, y: np.ndarray) -> Landscape:
     # Setting both partial derivatives to zero gives the normal equations [[⟨x²⟩, ⟨x⟩], [⟨x⟩, 1]]·(w, b)
     # = (⟨xy⟩, ⟨y⟩): the least-squares line, the landscape's one minimum.
     w_star, b_star = np.linalg.solve([[mxx, mx], [mx, 1.0]], [mxy, my])
-    # X @ (w, b) = w·x + b with X the columns x and 1 (the "design matrix"): one engine op for the whole
-    # prediction, where w * x + b takes four (indexing w, indexing b, ×, +); a walk redraws on every slider
-    # move, and each op costs the same Python overhead whatever N is.
-    design = Tensor(np.stack([x, np.ones_like(x)], axis=1))      # (N, 2)
-    target = Tensor(y)                                            # (N,)
+    design, target = Tensor(design_matrix(x)), Tensor(y)          # (N, 2), (N,)
 
     def loss(p: Tensor) -> Tensor:
-        return ((design @ p - target) ** 2).mean()                # (N, 2) @ (2,) → (N,) → one number
+        return line_loss(design, target, p)
 
     def grid_loss(w: np.ndarray, b: np.ndarray) -> np.ndarray:
         return w * w * mxx + 2 * w * b * mx + b * b - 2 * w * mxy - 2 * b * my + myy

@@ -6,7 +6,7 @@ output last), so a step of the walk can be pointed at in the drawing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from kaibo.engine.scalar import Value
@@ -49,6 +49,10 @@ class BackwardStep:
     contributions : tuple of float
         ``upstream × local`` for each parent: what this node passes back. A parent's gradient is the sum
         of the contributions it receives, added to its ``.grad`` when the walk reaches it.
+    received : tuple of float
+        For each parent, the sum of what it had received in this pass before this step's contribution: its
+        gradient so far. It has ``received + contribution`` after. A parent used twice by this node
+        (``x * x``) is counted in argument order: its second entry already includes its first contribution.
     """
 
     node: Value
@@ -57,6 +61,7 @@ class BackwardStep:
     parents: tuple[int, ...]
     local: tuple[float, ...]
     contributions: tuple[float, ...]
+    received: tuple[float, ...]
 
 
 def backward_steps(root: Value) -> Iterator[BackwardStep]:
@@ -79,7 +84,14 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     a -3.0 () ()
     """
     ids = {node: i for i, node in enumerate(root.topological_order())}
+    # What each node has received so far: the same sums, in the same order, as chain_rule's own, so a node's
+    # total when the walk reaches it is exactly its upstream.
+    so_far = dict.fromkeys(ids, 0.0)
     for node, upstream, contributions in root.chain_rule():
+        received = []
+        for parent, c in zip(node.parents, contributions, strict=True):
+            received.append(so_far[parent])
+            so_far[parent] += c
         yield BackwardStep(
             node=node,
             id=ids[node],
@@ -87,4 +99,20 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
             parents=tuple(ids[p] for p in node.parents),
             local=node.local,
             contributions=tuple(contributions),
+            received=tuple(received),
         )
+
+
+# Each op of `Value` and the method that makes its node ("**n" for every exponent n).
+_METHODS = {"+": "__add__", "-": "__sub__", "*": "__mul__", "/": "__truediv__", "neg": "__neg__",
+            "exp": "exp", "log": "log", "tanh": "tanh", "relu": "relu", "sigmoid": "sigmoid"}
+
+
+def op_method(op: str) -> Callable[..., Value]:
+    """The method of `Value` that made a node of this op: its forward value and, beside it, its local
+    derivatives (``op_method("tanh")`` is ``Value.tanh``). A lesson shows its source next to the numbers.
+
+    >>> op_method("**2") is Value.__pow__
+    True
+    """
+    return getattr(Value, "__pow__" if op.startswith("**") else _METHODS[op])

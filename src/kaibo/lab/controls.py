@@ -5,11 +5,14 @@ A lesson names each control and says what it is:
     lr=LogSlider(0.001, 3.0, default=0.1)
     optimizer=Choice(("sgd", "momentum", "adam"), default="sgd")
     steps=Slider(5, 200, step=5, default=50)
+    expr=Text("(a*b + c).tanh() * a", max_length=400)
 
 `Lesson.controls` (kaibo.lab.page) turns these into marimo widgets. A widget starts at the value in the
 address (`?lr=0.3`) when that value can be used, else at its default: a value that is mistyped, out of
 range or not one of the options is a suggestion that did not fit, never an error page. Labels come from
-the lesson's catalogue: `<slug>.control.<name>`, and for a choice `<slug>.option.<name>.<option>`.
+the lesson's catalogue: `<slug>.control.<name>`, and for a choice `<slug>.option.<name>.<option>`. Controls
+made for names the lesson cannot list in advance (a slider for each variable of a typed expression) share
+one label, `Slider(…, label="variable")`: the key `<slug>.control.variable` with `{name}` filled in.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 import marimo as mo
 
-Text = Callable[[str], str]  # the lesson's own catalogue: key without the slug → text
+Words = Callable[..., str]  # the lesson's own catalogue: key without the slug (and its fields) → text
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Slider:
     stop: float
     step: float = 1
     default: float = field(kw_only=True)
+    label: str = field(default="", kw_only=True)  # a shared label key (see the module's docstring)
 
     def parse(self, text: str) -> float | None:
         value = _number(text)
@@ -44,9 +48,9 @@ class Slider:
     def _whole(self) -> bool:
         return all(float(v).is_integer() for v in (self.start, self.step, self.default))
 
-    def widget(self, name: str, value: Any, text: Text) -> mo.ui.slider:
-        return mo.ui.slider(self.start, self.stop, step=self.step, value=value, show_value=True,
-                            label=text(f"control.{name}"))
+    def widget(self, name: str, value: Any, text: Words) -> mo.ui.slider:
+        label = text(f"control.{self.label}", name=name) if self.label else text(f"control.{name}")
+        return mo.ui.slider(self.start, self.stop, step=self.step, value=value, show_value=True, label=label)
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ class LogSlider:
             return None
         return self._nearest(value)
 
-    def widget(self, name: str, value: Any, text: Text) -> mo.ui.slider:
+    def widget(self, name: str, value: Any, text: Words) -> mo.ui.slider:
         return mo.ui.slider(steps=list(self.values), value=value, show_value=True,
                             label=text(f"control.{name}"))
 
@@ -90,13 +94,30 @@ class Choice:
     def parse(self, text: str) -> str | None:
         return text if text in self.options else None
 
-    def widget(self, name: str, value: Any, text: Text) -> mo.ui.radio:
+    def widget(self, name: str, value: Any, text: Words) -> mo.ui.radio:
         labels = {text(f"option.{name}.{option}"): option for option in self.options}
         chosen = next(label for label, option in labels.items() if option == value)
         return mo.ui.radio(labels, value=chosen, inline=True, label=text(f"control.{name}"))
 
 
-Control = Slider | LogSlider | Choice
+@dataclass(frozen=True)
+class Text:
+    """A line of text the learner types (an expression). It is taken when the learner presses Enter or
+    leaves the field, not at every key, so a half-typed text is never computed. An address value longer
+    than `max_length` is not used (the widget itself stops typing there)."""
+
+    default: str
+    max_length: int = 400
+
+    def parse(self, text: str) -> str | None:
+        return text if len(text) <= self.max_length else None
+
+    def widget(self, name: str, value: Any, text: Words) -> mo.ui.text:
+        return mo.ui.text(value=value, max_length=self.max_length, label=text(f"control.{name}"),
+                          full_width=True)
+
+
+Control = Slider | LogSlider | Choice | Text
 
 
 def _number(text: str) -> float | None:

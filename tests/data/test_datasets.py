@@ -51,3 +51,24 @@ def test_column_labels_exist_in_both_languages() -> None:
     data = load_bmi_progression()
     for column in (data.x_column, data.y_column):
         assert set(catalogue()[column.label_key]) == set(LANGUAGES)
+
+
+def test_digits_split_is_the_installed_set_cut_once() -> None:
+    from sklearn.datasets import load_digits
+
+    from kaibo.data.datasets import load_digits_split
+
+    digits, raw = load_digits_split(), load_digits()
+    assert (digits.x_train.shape, digits.x_test.shape) == ((1347, 64), (450, 64))
+    assert digits.x_train.dtype == np.float32 and digits.y_train.dtype == np.int64
+    # Every image is in exactly one part, with its own label, pixels scaled from 0…16 to 0…1.
+    images = np.concatenate([digits.x_train, digits.x_test]) * 16
+    labels = np.concatenate([digits.y_train, digits.y_test])
+    order = np.lexsort(np.column_stack([images, labels]).T)
+    expected = np.lexsort(np.column_stack([raw.data, raw.target]).T)
+    np.testing.assert_array_equal(images[order], raw.data[expected])
+    np.testing.assert_array_equal(labels[order], raw.target[expected])
+    assert set(np.unique(digits.y_test)) == set(range(10))  # every digit is tested
+    assert load_digits_split() is digits and load_digits_split(seed=1).y_test.tolist() != digits.y_test.tolist()
+    with pytest.raises(ValueError):
+        digits.x_test[0, 0] = 0.0

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kaibo.data.datasets import DigitsSplit, load_digits_split
-from kaibo.engine import Tensor, manual_seed, no_grad, nn
+from kaibo.engine import Tensor, manual_seed, nn, no_grad
 from kaibo.engine import functional as F
 from kaibo.engine.optim import SGD
 from kaibo.errors import InputError

@@ -49,30 +49,42 @@ def halo(chart, *encodings, text: str, **mark) -> list:
             chart.mark_text(color="white", **mark).encode(*encodings, text=text)]
 
 
+def map_axes(land) -> tuple[alt.X, alt.Y]:
+    """The two axes of a map of `land`: its parameters, over its window exactly."""
+    names, ((lo0, hi0), (lo1, hi1)) = [SHOWN_NAMES.get(n, n) for n in land.param_names], land.window
+    return (alt.X("p0:Q", title=names[0], scale=alt.Scale(domain=[lo0, hi0], nice=False)),
+            alt.Y("p1:Q", title=names[1], scale=alt.Scale(domain=[lo1, hi1], nice=False)))
+
+
+def contour_bands(lesson, land, x: alt.X, y: alt.Y, *, size: float = 48):
+    """The map's ground: the loss in contour bands (`Landscape.levels`), drawn from the data set "ground"
+    (`ground(land.name)[0]`, which the caller attaches), with their legend on the left. Each edge between two
+    colours is a line of equal loss, and the second valley and the pass of the hills get colours of their
+    own. Its title is the lesson's `axis.map_loss`. `size` is the area of one grid square in pixels: 48
+    fills a map 360 pixels wide."""
+    color = alt.Color("band:O", title=lesson.t("axis.map_loss"), scale=alt.Scale(scheme="viridis"),
+                      legend=alt.Legend(orient="left", symbolType="square", symbolSize=150, symbolStrokeWidth=0,
+                                        titleLimit=200, labelExpr=f"{ground(land.name)[1]}[datum.value]"))
+    return (alt.Chart(alt.NamedData("ground")).transform_flatten(["p0", "band"])
+            .mark_square(size=size, opacity=1).encode(x, y, color))
+
+
 def walk_chart(lesson, land, run, s: int):
     """The landscape in contour bands with the path on it, beside the loss after each step (and η at each
     step when a schedule changes it); and the data sets the chart names (`lesson.figure` attaches them to
     the finished chart, which is much faster). s is the step looked at, 0 when there is none."""
-    names, ((lo0, hi0), (lo1, hi1)) = [SHOWN_NAMES.get(n, n) for n in land.param_names], land.window
     points = [{"step": k, "p0": a, "p1": b, "loss": c}
               for k, ((a, b), c) in enumerate(zip(run.path.tolist(), run.loss.tolist(), strict=True))]
-    rows, band_names = ground(land.name)
-    data = {"ground": list(rows), "path": points, "start": points[:1],
+    data = {"ground": list(ground(land.name)[0]), "path": points, "start": points[:1],
             "here": points[s - 1:s + 1] if s else [], "landed": points[s:s + 1] if s else [],
             "numbered": points if run.steps <= NUMBERED else [],
             "marks": [{"p0": m.point[0], "p1": m.point[1], "name": lesson.t(f"landmark.{m.name}")}
                       for m in land.landmarks]}
     chart = {name: alt.Chart(alt.NamedData(name)) for name in data}
-    x = alt.X("p0:Q", title=names[0], scale=alt.Scale(domain=[lo0, hi0], nice=False))
-    y = alt.Y("p1:Q", title=names[1], scale=alt.Scale(domain=[lo1, hi1], nice=False))
-    # Contour bands (kaibo.models.landscapes.Landscape.levels): each edge between two colours is a line of
-    # equal loss, and the second valley and the pass of the hills get colours of their own.
-    color = alt.Color("band:O", title=lesson.t("axis.map_loss"), scale=alt.Scale(scheme="viridis"),
-                      legend=alt.Legend(orient="left", symbolType="square", symbolSize=150, symbolStrokeWidth=0,
-                                        titleLimit=200, labelExpr=f"{band_names}[datum.value]"))
+    x, y = map_axes(land)
     # Layers with nothing to draw are left out: each costs the redraw time to build and to send.
     landscape = alt.layer(
-        chart["ground"].transform_flatten(["p0", "band"]).mark_square(size=48, opacity=1).encode(x, y, color),
+        contour_bands(lesson, land, x, y),
         chart["path"].mark_line(color="white", strokeWidth=2, clip=True).encode(x, y, order="step:Q"),
         chart["path"].mark_circle(color="white", size=18, opacity=1, clip=True).encode(x, y),
         *([chart["here"].mark_line(color=ORANGE, strokeWidth=4, clip=True).encode(x, y, order="step:Q"),

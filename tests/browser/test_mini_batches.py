@@ -122,4 +122,3 @@ def test_switching_language_keeps_the_controls(lab: Lab) -> None:
     lab.goto(lab.page.url)
     assert lab.query() == {"lang": "en", "batch": "4", "epochs": "5"}
     assert {name: lab.value(name) for name in numbers} == numbers
-    lab.shot("english")

@@ -208,25 +208,27 @@ def _(lesson, run_study, ui):
             f"| {s.batch_size} | {s.updates} | {percent(s.mean)} ± {percent(s.std)} | "
             f"{percent(s.low)} – {percent(s.high)} | {percent(s.train_mean)} | {shown(1000 * s.epoch_seconds)} |"
             for s in summaries.values())
-        full, one = summaries[STUDY_SIZES[-1]], summaries[1]
-        tie = study.overlapping_best()
+        full, one, best = summaries[STUDY_SIZES[-1]], summaries[1], study.best()
+        others = ", ".join(str(b) for b in study.overlapping_best() if b != best)
+        scale = {"test": study.test_size, "one_image": f"{100 / study.test_size:.2f}"}
+        verdict = (lesson.t("study_tied", others=others, **scale) if others else
+                   lesson.t("study_alone", best=best, **scale))
+        one_step, big_step = one.epoch_seconds * epochs / one.updates, full.epoch_seconds * epochs / full.updates
         shown_study = mo.vstack([
             lesson.figure("study", _chart, _rows, datasets=_data),
             mo.Html(f'<p class="kaibo-legend">{lesson.t("study_legend")}</p>'),
             lesson.md("study_table", rows=table, lr=lr, epochs=epochs),
-            lesson.readout(best=study.best(), tied=", ".join(map(str, tie)),
-                           best_accuracy=percent(summaries[study.best()].mean),
+            lesson.readout(best=best, tied=others or lesson.t("none"),
+                           best_accuracy=percent(summaries[best].mean),
                            full_accuracy=percent(full.mean),
                            epoch_one=f"{shown(1000 * one.epoch_seconds)} ms",
                            epoch_64=f"{shown(1000 * summaries[64].epoch_seconds)} ms",
                            epoch_full=f"{shown(1000 * full.epoch_seconds)} ms"),
-            lesson.md("study_read", best=study.best(), test=study.test_size,
-                      one_image=f"{100 / study.test_size:.2f}", tied=", ".join(map(str, tie)), one_updates=one.updates,
+            lesson.md("study_read", best=best, verdict=verdict, one_updates=one.updates,
                       full_updates=full.updates, full=percent(full.mean), full_train=percent(full.train_mean),
                       gap=f"{100 * max(s.train_mean - s.mean for s in summaries.values()):.1f}",
-                      step=shown(1e6 * one.epoch_seconds * epochs / one.updates),
-                      big_step=shown(1e3 * full.epoch_seconds * epochs / full.updates), n=STUDY_SIZES[-1],
-                      speedup=shown(one.epoch_seconds / full.epoch_seconds)),
+                      step=shown(1e6 * one_step), big_step=shown(1e3 * big_step), n=STUDY_SIZES[-1],
+                      step_ratio=shown(big_step / one_step), speedup=shown(one.epoch_seconds / full.epoch_seconds)),
         ])
     shown_study
     return

@@ -1,0 +1,303 @@
+"""Lesson 2: numerical differentiation vs backpropagation; words and wiring only.
+
+Every number comes from `kaibo.engine.gradcheck` (the two differences, their error against h in float64 and
+float32, the error the estimate predicts, the gradient check), `kaibo.train.patients_network` (a small real
+network on lesson 1's patients) and `kaibo.train.gradient_cost` (passes counted and timed for networks of
+growing N); the figures are drawn by `kaibo.lab.figures.numerical_gradient`.
+"""
+
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium", app_title="kaibo · 2")
+
+with app.setup:
+    from functools import cache, partial
+
+    import marimo as mo
+    import numpy as np
+
+    from kaibo.engine import Tensor, gradcheck
+    from kaibo.lab.controls import Choice, LogSlider, Slider
+    from kaibo.lab.exhibits import shown
+    from kaibo.lab.figures import numerical_gradient as draw
+    from kaibo.lab.page import Lesson
+    from kaibo.lab.path import lesson_url
+    from kaibo.train import gradient_cost, patients_network
+
+    SLUG = "numerical_gradient"
+    ANCHORS = ("sweep", "check")  # where the presets' links open: the controls, with their figure under them
+    FUNCTIONS = {"exp": Tensor.exp, "tanh": Tensor.tanh, "sigmoid": Tensor.sigmoid}  # engine ops, differentiated
+    SUBJECTS = (*FUNCTIONS, "network")
+    DTYPES = ("float64", "float32")
+    LADDER = (1, 2, 4, 8, 16, 32, 64, 128)  # hidden widths measured on the way to the largest one chosen
+    DECADES = {"e1": -1, "e2": -2, "e3": -3, "e4": -4, "e6": -6, "e10": -10}  # the self-check's h: 10⁻¹, 10⁻², …
+
+
+@app.function
+@cache
+def differences(subject: str, x: float) -> tuple[dict, tuple]:
+    """Both differences at x for every h, in each dtype; and f(x), f''(x), f'''(x) for the predicted error.
+    Cached: moving the chosen h (or anything further down the page) computes nothing again."""
+    if subject == "network":
+        value, derivative = patients_network.weight_function()
+    else:
+        def value(dtype: str) -> gradcheck.ScalarFunction:  # the engine op computes in its input's dtype
+            return gradcheck.tensor_function(FUNCTIONS[subject])
+        derivative = partial(gradcheck.backprop_derivative, FUNCTIONS[subject])
+    sweeps = {dtype: gradcheck.sweep(value(dtype), derivative, x, dtype) for dtype in DTYPES}
+    theory = (float(value("float64")(np.float64(x))), *gradcheck.higher_derivatives(derivative, x))
+    return sweeps, theory
+
+
+@app.function
+@cache
+def measured_cost(hidden: int, run: int) -> gradient_cost.Cost:
+    """One network's passes and times, kept for this session: `run` (presses of "measure again") asks for a
+    fresh measurement."""
+    del run  # part of the cache key only
+    return gradient_cost.measure(hidden)
+
+
+@app.function
+@cache
+def checked(dtype: str, h: float) -> gradcheck.GradientCheck:
+    net = patients_network.make_network(dtype=dtype)
+    return gradcheck.gradient_check(net.loss, net.params, h)
+
+
+@app.function
+def error_text(lesson, error: float) -> str:
+    """An error as the readouts show it; NaN means x + h rounded back to x (no step taken)."""
+    return lesson.t("no_step") if np.isnan(error) else shown(error)
+
+
+@app.function
+def try_links(lesson, anchor: str, **tries: dict) -> mo.Html:
+    """One link per experiment, each reopening this page with its settings (the rest at their defaults), at
+    the controls and figure named `anchor` rather than at the top of the page."""
+    return mo.md("\n".join(f"- [{lesson.t(f'try.{key}')}]({lesson_url(SLUG, lesson.lang, anchor=anchor, **state)})"
+                           for key, state in tries.items()))
+
+
+@app.cell
+def _():
+    lesson = Lesson(SLUG)
+    lesson.header()
+    return (lesson,)
+
+
+@app.cell
+def _(lesson):
+    mo.vstack([lesson.md("intro"), lesson.md("differences"), lesson.md("two_errors")])
+    return
+
+
+@app.cell
+def _(lesson):
+    reset = lesson.reset_button()
+    return (reset,)
+
+
+@app.cell
+def _(lesson, reset):
+    ui = lesson.controls(
+        reset,
+        fn=Choice(SUBJECTS, default="exp"),
+        x=Slider(-2.0, 2.0, 0.1, default=1.0),
+        h=LogSlider(1e-15, 0.1, default=1e-10),
+    )
+    mo.vstack([
+        mo.Html(f'<span id="{ANCHORS[0]}" class="kaibo-anchor"></span>'),
+        lesson.md("controls_intro"),
+        ui["fn"],
+        mo.hstack([ui["x"], ui["h"], reset], justify="start", gap=3),
+    ], gap=2.25)
+    return (ui,)
+
+
+@app.cell
+def _(ui):
+    sweeps, theory = differences(ui.value["fn"], ui.value["x"])
+    return sweeps, theory
+
+
+@app.cell
+def _(lesson, sweeps, theory, ui):
+    _h = ui.value["h"]
+    _chart, _rows, _data = draw.sweep_chart(lesson, sweeps, theory, _h)
+    best = {(d, m): s.best(m) for d, s in sweeps.items() for m in gradcheck.METHODS}
+    at = {(d, m, k): s.error_at(m, k) for d, s in sweeps.items() for m in gradcheck.METHODS for k in (1e-10, 1e-5)}
+    _taken = {d: gradcheck.step_taken(np.dtype(d).type(s.x), _h) / _h for d, s in sweeps.items()}
+    _table = draw.compare(
+        lesson, {d: d for d in DTYPES},
+        best_forward=[lesson.t("best", h=shown(best[d, "forward"][0]), error=shown(best[d, "forward"][1])) for d in DTYPES],
+        best_central=[lesson.t("best", h=shown(best[d, "central"][0]), error=shown(best[d, "central"][1])) for d in DTYPES],
+        central_1e5=[error_text(lesson, at[d, "central", 1e-5]) for d in DTYPES],
+        central_1e10=[error_text(lesson, at[d, "central", 1e-10]) for d in DTYPES],
+        chosen_forward=[error_text(lesson, sweeps[d].error_at("forward", _h)) for d in DTYPES],
+        chosen_central=[error_text(lesson, sweeps[d].error_at("central", _h)) for d in DTYPES],
+        step=[f"{_taken[d]:.10f}" if _taken[d] else lesson.t("no_step") for d in DTYPES],
+    )
+    mo.vstack([
+        lesson.figure("sweep", _chart, _rows, datasets=_data),
+        mo.Html(f'<p class="kaibo-legend">{lesson.t("legend_sweep")}</p>'),
+        lesson.readout(exact=sweeps["float64"].exact),
+        mo.Html(_table),
+    ])
+    return at, best
+
+
+@app.cell
+def _(at, best, lesson, sweeps, theory, ui):
+    _fx, _f2, _f3 = theory
+    _e10, _e5 = at["float64", "central", 1e-10], at["float64", "central", 1e-5]
+    _textbook = (lesson.t("textbook.worse", e10=shown(_e10), e5=shown(_e5), ratio=shown(_e10 / _e5)) if _e10 > _e5
+                else lesson.t("textbook.not_worse", e10=shown(_e10), e5=shown(_e5)))
+    mo.vstack([
+        lesson.md("reading", best64=shown(best["float64", "central"][0]), best32=shown(best["float32", "central"][0]),
+                  fbest64=shown(best["float64", "forward"][0]), fbest32=shown(best["float32", "forward"][0])),
+        mo.md(_textbook),
+        lesson.md(f"subject.{ui.value['fn']}", fx=shown(_fx), f2=shown(_f2), f3=shown(_f3),
+                  exact=shown(sweeps["float64"].exact)),
+    ])
+    return
+
+
+@app.cell
+def _(lesson):
+    _eps = {d: gradcheck.machine_epsilon(d) for d in DTYPES}
+    mo.vstack([
+        lesson.md("slopes"),
+        lesson.md("step_taken", eps64=shown(_eps["float64"]),
+                  step64=f"{gradcheck.step_taken(np.float64(1), 1e-10) / 1e-10:.15f}",
+                  step32=f"{gradcheck.step_taken(np.float32(1), 1e-5) / 1e-5:.7f}",
+                  off32=shown(100 * float(gradcheck.step_taken(np.float32(1), 1e-5) / 1e-5 - 1))),
+        lesson.md("theory"),
+        mo.Html(draw.compare(lesson, {d: d for d in DTYPES}, eps=[_eps[d] for d in DTYPES],
+                             sqrt_eps=[_eps[d] ** 0.5 for d in DTYPES], cbrt_eps=[_eps[d] ** (1 / 3) for d in DTYPES])),
+        lesson.md("theory_after"),
+        try_links(lesson, ANCHORS[0], better={"h": 1e-5}, float32={"h": 0.005}, network={"fn": "network", "x": 0.3},
+                  no_cancel={"fn": "tanh", "x": 0.0}),
+    ])
+    return
+
+
+@app.cell
+def _(lesson):
+    lesson.md("cost_intro")
+    return
+
+
+@app.cell
+def _(lesson, reset):
+    cost_ui = lesson.controls(reset, largest=LogSlider(16, 250, default=100))
+    again = mo.ui.button(label=lesson.t("again"), value=0, on_click=lambda presses: presses + 1)
+    mo.hstack([cost_ui["largest"], again], justify="start", gap=2)
+    return again, cost_ui
+
+
+@app.cell
+def _(again, cost_ui, lesson):
+    _largest = int(cost_ui.value["largest"])
+    with mo.status.spinner(title=lesson.t("measuring")):
+        costs = [measured_cost(w, again.value) for w in (*(w for w in LADDER if w < _largest), _largest)]
+    return (costs,)
+
+
+@app.cell
+def _(costs, lesson):
+    _chart, _rows, _data = draw.cost_chart(lesson, costs)
+    _top = costs[-1]
+    _ways = {w: lesson.t(f"method.{w}") for w in gradient_cost.WAYS}
+    mo.vstack([
+        lesson.figure("cost", _chart, _rows, datasets=_data),
+        lesson.md("cost_table", n=_top.n_params, hidden=_top.hidden),
+        mo.Html(draw.compare(
+            lesson, _ways,
+            forward_passes=[_top.forward_passes[w] for w in _ways],
+            backward_passes=[_top.backward_passes[w] for w in _ways],
+            ms=[1000 * _top.seconds[w] for w in _ways],
+            in_forwards=[_top.in_forward_passes(w) for w in _ways],
+        )),
+        lesson.md("cost_reading", n=_top.n_params, central=_top.forward_passes["central"],
+                  ratio=shown(_top.seconds["central"] / _top.seconds["backprop"]),
+                  backprop=shown(_top.in_forward_passes("backprop")), one=shown(1000 * _top.one_forward)),
+        lesson.md("why_backprop"),
+    ])
+    return
+
+
+@app.cell
+def _(lesson):
+    lesson.md("check_intro", rtol=shown(gradcheck.RTOL), atol=shown(gradcheck.ATOL), h=shown(gradcheck.H))
+    return
+
+
+@app.cell
+def _(lesson, reset):
+    check_ui = lesson.controls(reset, dtype=Choice(DTYPES, default="float64"),
+                               check_h=LogSlider(1e-12, 0.1, default=gradcheck.H))
+    mo.vstack([mo.Html(f'<span id="{ANCHORS[1]}" class="kaibo-anchor"></span>'),
+               mo.hstack([check_ui["dtype"], check_ui["check_h"]], justify="start", gap=3)])
+    return (check_ui,)
+
+
+@app.cell
+def _(check_ui, lesson):
+    check = checked(check_ui.value["dtype"], check_ui.value["check_h"])
+    _chart, _rows, _data = draw.check_chart(lesson, check, gradcheck.RTOL)
+    _lost = int(np.isnan(check.relative).sum())
+    _worst = {"worst": float(np.nanmax(check.relative))} if _lost < len(check.names) else {}
+    mo.vstack([
+        lesson.figure("check", _chart, _rows, datasets=_data),
+        lesson.readout(n_checked=len(check.names), n_passed=int(check.passed.sum()), **_worst,
+                       **({"n_no_step": _lost} if _lost else {})),
+        lesson.md("check_reading." + check_ui.value["dtype"],
+                  **{f"best_{d}": shown(gradcheck.machine_epsilon(d) ** (2 / 3)) for d in DTYPES}),
+        try_links(lesson, ANCHORS[1], f64_default={}, f64_small={"check_h": 1e-10}, f64_large={"check_h": 0.01},
+                  f32_default={"dtype": "float32"}, f32_large={"dtype": "float32", "check_h": 0.01}),
+    ])
+    return (check,)
+
+
+@app.cell
+def _(lesson):
+    lesson.code(gradcheck.forward_difference, gradcheck.central_difference, gradcheck.numerical_gradient,
+                gradcheck.sweep, gradcheck.predicted_error, gradcheck.relative_error, gradcheck.gradient_check,
+                patients_network.PatientsNetwork.loss, gradient_cost.CountedLoss, gradient_cost.gradient,
+                gradient_cost.measure)
+    return
+
+
+@app.cell
+def _(lesson):
+    quiz = lesson.quiz(textbook=("tiny", "moderate", "same"), float32=tuple(DECADES), passes=("all", "some", "none"))
+    return (quiz,)
+
+
+@app.cell
+def _(at, best, check, check_ui, lesson, quiz, ui):
+    _e10, _e5 = at["float64", "central", 1e-10], at["float64", "central", 1e-5]
+    _decade = np.log10(best["float32", "central"][0])
+    _n_passed = int(check.passed.sum())
+    lesson.check(
+        quiz,
+        asked={"textbook": {"fn": lesson.t(f"option.fn.{ui.value['fn']}"), "x": ui.value["x"]},
+               "passes": {"dtype": check_ui.value["dtype"], "h": shown(check_ui.value["check_h"])}},
+        textbook="moderate" if _e5 < _e10 else "tiny" if _e10 < _e5 else "same",
+        float32=[name for name, k in DECADES.items()  # the nearest; both when it lies halfway
+                 if abs(_decade - k) == min(abs(_decade - j) for j in DECADES.values())],
+        passes="all" if _n_passed == len(check.names) else "none" if _n_passed == 0 else "some",
+    )
+    return
+
+
+@app.cell
+def _(lesson):
+    lesson.footer()
+    return
+
+
+if __name__ == "__main__":
+    app.run()

@@ -50,7 +50,7 @@ def shows_sweep(lab: Lab, fn: str, x: float, h: float, lang: str = "ja") -> None
     assert lab.value("central_1e5.float64") == shown(measured["float64"].error_at("central", 1e-5))
 
 
-def test_the_controls_redraw_the_error_against_h(lab: Lab) -> None:
+def test_every_control_redraws_its_figure_and_numbers(lab: Lab) -> None:
     lab.open(SLUG, "ja")
     page = lab.page
     expect(page.get_by_role("heading", name="数値微分と誤差逆伝播法", exact=True)).to_be_visible()
@@ -59,33 +59,42 @@ def test_the_controls_redraw_the_error_against_h(lab: Lab) -> None:
     assert lab.value("central_1e10.float32") == lesson("no_step", "ja")
     e10, e5 = (sweeps("exp", 1.0)["float64"].error_at("central", h) for h in (1e-10, 1e-5))
     expect(page.get_by_text(f"10⁻¹⁰ の方が {shown(e10 / e5)} 倍も不正確です。")).to_be_visible()
-    lab.shot("default")
-    figure = lab.fingerprint(SWEEP)
 
+    # At the defaults h = 10⁻⁵ is the better one in float64; a wrong answer says where to look.
+    quiz = page.locator("marimo-radio", has_text=lesson("check.textbook.moderate", "ja"))
+    quiz.get_by_label(lesson("check.textbook.tiny", "ja"), exact=True).check()
+    verdict = page.locator('[data-kaibo-check="textbook"]')
+    expect(verdict).to_have_attribute("data-right", "false")
+    expect(verdict).to_contain_text(lesson("check.textbook.where", "ja"))
+    quiz.get_by_label(lesson("check.textbook.moderate", "ja"), exact=True).check()
+    expect(verdict).to_have_attribute("data-right", "true")
+    with page.expect_download() as download:
+        page.get_by_text(t("page.csv", "ja")).first.click()
+    with open(download.value.path(), encoding="utf-8") as saved:
+        rows = list(csv.DictReader(saved))
+    assert list(rows[0]) == ["dtype", "method", "h", "estimate", "exact", "error", "predicted_error"]
+    assert len(rows) == 2 * 2 * len(gradcheck.H_GRID)
+    page.get_by_role("button", name=t("page.code_title", "ja")).click()
+    expect(page.get_by_text("def central_difference(").filter(visible=True)).to_have_count(1)
+    lab.shot("default")
+
+    # One key press at a time, so that each figure compared is the one of the final value.
+    figure = lab.fingerprint(SWEEP)
     lab.slide(lesson("control.x", "ja"), 10)  # Page Up: x = 1.0 → 2.0
     lab.wait_query(x="2")
     shows_sweep(lab, "exp", 2.0, 1e-10)
     figure = lab.wait_changed(SWEEP, figure)
-
     lab.slide(lesson("control.h", "ja"), 50)  # five Page Ups: the marked h from 10⁻¹⁰ to 10⁻⁵
     lab.wait_query(h="1e-05")
     shows_sweep(lab, "exp", 2.0, 1e-5)
     figure = lab.wait_changed(SWEEP, figure)
-
     lab.choose(lesson("control.fn", "ja"), lesson("option.fn.network", "ja"))
     lab.wait_query(fn="network")
     shows_sweep(lab, "network", 2.0, 1e-5)
     lab.wait_changed(SWEEP, figure)
-    lab.shot("network")
 
-    page.get_by_role("button", name=t("page.reset", "ja")).click()
-    expect(page).to_have_url(re.compile(r"\?lang=ja$"))
-    shows_sweep(lab, "exp", 1.0, 1e-10)
-
-
-def test_the_cost_is_counted_for_the_sizes_chosen(lab: Lab) -> None:
-    lab.open(SLUG, "ja")
-    n = 3 * 100 + 1  # the largest network at the default: H = 100
+    # The cost: exactly N + 1, 2N, and one forward and one backward pass, for the largest network chosen.
+    n = 3 * 100 + 1  # H = 100 at the default
     assert (lab.value("forward_passes.forward"), lab.value("forward_passes.central"),
             lab.value("forward_passes.backprop"), lab.value("backward_passes.backprop")) == (
         str(n + 1), str(2 * n), "1", "1")
@@ -95,67 +104,45 @@ def test_the_cost_is_counted_for_the_sizes_chosen(lab: Lab) -> None:
     lab.wait_value("forward_passes.central", str(2 * (3 * 16 + 1)))
     assert lab.value("forward_passes.forward") == str(3 * 16 + 2)
     lab.wait_changed(COST, figure)
-    expect(lab.page.get_by_text(lesson("cost_table", "ja", hidden=16, n=49))).to_be_visible()
-    lab.shot("cost")
+    expect(page.get_by_text(lesson("cost_table", "ja", hidden=16, n=49))).to_be_visible()
 
-
-def test_the_gradient_check_follows_the_number_type_and_h(lab: Lab) -> None:
-    lab.open(SLUG, "en")
+    # The gradient check: every parameter passes in float64 with the tests' h, not all in float32.
     net = patients_network.make_network()
     check = gradcheck.gradient_check(net.loss, net.params)
     assert lab.value("n_checked") == str(net.num_parameters) == "25"
     assert lab.value("n_passed") == "25" and lab.value("worst") == shown(float(check.relative.max()))
     figure = lab.fingerprint(CHECK)
-
-    lab.choose(lesson("control.dtype", "en"), lesson("option.dtype.float32", "en"))
+    lab.choose(lesson("control.dtype", "ja"), lesson("option.dtype.float32", "ja"))
     lab.wait_query(dtype="float32")
     net32 = patients_network.make_network(dtype="float32")
     check32 = gradcheck.gradient_check(net32.loss, net32.params)
     lab.wait_value("n_passed", str(int(check32.passed.sum())))
     assert int(check32.passed.sum()) < 25
-    figure = lab.wait_changed(CHECK, figure)
-    expect(lab.page.get_by_text(re.compile("no h brings every parameter under the threshold"))).to_be_visible()
-
-    lab.slide(lesson("control.check_h", "en"), -20)  # 10⁻⁶ → 10⁻⁸: in float32 some x + h round to x
-    lab.wait_query(check_h="1e-08")
-    check32 = gradcheck.gradient_check(net32.loss, net32.params, 1e-8)
-    lab.wait_value("n_no_step", str(int(np.isnan(check32.relative).sum())))
     lab.wait_changed(CHECK, figure)
-    lab.shot("float32")
+    lab.shot("changed")
+
+    page.get_by_role("button", name=t("page.reset", "ja")).click()
+    expect(page).to_have_url(re.compile(r"\?lang=ja$"))
+    shows_sweep(lab, "exp", 1.0, 1e-10)
+    lab.wait_value("n_passed", "25")
 
 
-def test_self_check_code_pane_and_exports(lab: Lab) -> None:
-    lab.open(SLUG, "ja")
-    page = lab.page
-    with page.expect_download() as download:
-        page.get_by_text(t("page.csv", "ja")).first.click()
-    with open(download.value.path(), encoding="utf-8") as saved:
-        rows = list(csv.DictReader(saved))
-    assert list(rows[0]) == ["dtype", "method", "h", "estimate", "exact", "error", "predicted_error"]
-    assert len(rows) == 2 * 2 * len(gradcheck.H_GRID)
-
-    # At the defaults h = 10⁻⁵ is the better one in float64; a wrong answer says where to look.
-    check = page.locator("marimo-radio", has_text=lesson("check.textbook.moderate", "ja"))
-    check.get_by_label(lesson("check.textbook.tiny", "ja"), exact=True).check()
-    verdict = page.locator('[data-kaibo-check="textbook"]')
-    expect(verdict).to_have_attribute("data-right", "false")
-    expect(verdict).to_contain_text(lesson("check.textbook.where", "ja"))
-    check.get_by_label(lesson("check.textbook.moderate", "ja"), exact=True).check()
-    expect(verdict).to_have_attribute("data-right", "true")
-
-    page.get_by_role("button", name=t("page.code_title", "ja")).click()
-    expect(page.get_by_text("def central_difference(").filter(visible=True)).to_have_count(1)
-    lab.shot("checked")
-
-
-def test_switching_language_keeps_the_controls(lab: Lab) -> None:
-    lab.open(SLUG, "ja", fn="tanh", x=0.0)
-    numbers = {name: lab.value(name) for name in ("exact", "central_1e5.float64", "chosen_central.float32")}
-    expect(lab.page.get_by_text(re.compile("この点では、float64 の中心差分で"))).to_be_visible()  # nothing cancels
-    lab.page.get_by_role("link", name="English").first.click()
-    lab.page.get_by_role("heading", name="Numerical differentiation vs backpropagation", exact=True).wait_for()
-    lab.goto(lab.page.url)
-    assert lab.query() == {"lang": "en", "fn": "tanh", "x": "0"}
-    assert {name: lab.value(name) for name in numbers} == numbers
+def test_english_and_the_language_switch(lab: Lab) -> None:
+    # tanh at 0: f(x) = 0, nothing cancels, and the page says so; a float32 check whose h is so small that
+    # x + h rounds to x for some parameters.
+    lab.open(SLUG, "en", fn="tanh", x=0.0, dtype="float32", check_h=1e-8)
+    shows_sweep(lab, "tanh", 0.0, 1e-10, "en")
     expect(lab.page.get_by_text(re.compile("nothing cancels when they are subtracted"))).to_be_visible()
+    net32 = patients_network.make_network(dtype="float32")
+    check32 = gradcheck.gradient_check(net32.loss, net32.params, 1e-8)
+    assert lab.value("n_no_step") == str(int(np.isnan(check32.relative).sum())) != "0"
+    expect(lab.page.get_by_text(re.compile("no h brings every parameter under the threshold"))).to_be_visible()
     lab.shot("english")
+    numbers = {name: lab.value(name) for name in ("exact", "central_1e5.float64", "n_passed", "n_no_step")}
+
+    lab.page.get_by_role("link", name="日本語").first.click()
+    lab.page.get_by_role("heading", name="数値微分と誤差逆伝播法", exact=True).wait_for()
+    lab.goto(lab.page.url)
+    assert lab.query() == {"lang": "ja", "fn": "tanh", "x": "0", "dtype": "float32", "check_h": "1e-08"}
+    assert {name: lab.value(name) for name in numbers} == numbers
+    expect(lab.page.get_by_text(re.compile("この点では、float64 の中心差分で"))).to_be_visible()

@@ -14,7 +14,7 @@ __generated_with = "0.25.2"
 app = marimo.App(width="medium", app_title="kaibo · 4")
 
 with app.setup:
-    from functools import cache
+    from functools import cache, lru_cache
 
     import marimo as mo
 
@@ -53,10 +53,10 @@ def noise_at(where: str, seed: int) -> minibatch.GradientNoise:
 
 
 @app.function
-@cache
+@lru_cache(maxsize=64)
 def walk_of(batch_size: int, lr: float, epochs: int, seed: int) -> minibatch.BatchWalk:
     """One walk (B = 1 at 10 epochs is 4,420 engine steps, ~0.4 s): cached, so moving one control redoes
-    only the walks it changes."""
+    only the walks it changes; the 64 most recent are kept (a long walk holds ~0.1 MB)."""
     data = load_bmi_progression()
     return minibatch.sgd_walk("line", data.x, data.y, START, batch_size, lr, epochs, seed=seed)
 

@@ -163,11 +163,13 @@ def compare(lesson, columns: dict[str, str], **rows: list[object]) -> str:
     a name to its values in `columns`' order, labelled `<slug>.value.<name>`; each cell is marked
     `data-kaibo-value="<name>.<column>"`, so the browser tests read what the learner reads (as
     `Lesson.readout` does for a single column). HTML, for `mo.Html`."""
-    head = "".join(f"<th>{escape(title)}</th>" for title in columns.values())
+    # The readout's style sheet spaces its cells (td) only: the headings get the same room, inline.
+    head = "".join(f'<th style="padding: .1rem .8rem .1rem 0; text-align: left">{escape(title)}</th>'
+                   for title in columns.values())
     body = "".join(
         f"<tr><td>{escape(lesson.t(f'value.{name}'))}</td>"
         + "".join(f'<td data-kaibo-value="{name}.{column}"><b>{escape(shown(value))}</b></td>'
                   for column, value in zip(columns, values, strict=True))
         + "</tr>"
         for name, values in rows.items())
-    return f'<table class="kaibo-readout kaibo-compare"><tr><th></th>{head}</tr>{body}</table>'
+    return f'<table class="kaibo-readout"><tr><th></th>{head}</tr>{body}</table>'

@@ -263,10 +263,10 @@ def _(check_ui, lesson):
 
 @app.cell
 def _(lesson):
-    lesson.code(gradcheck.forward_difference, gradcheck.central_difference, gradcheck.numerical_gradient,
-                gradcheck.sweep, gradcheck.predicted_error, gradcheck.relative_error, gradcheck.gradient_check,
-                patients_network.PatientsNetwork.loss, gradient_cost.CountedLoss, gradient_cost.gradient,
-                gradient_cost.measure)
+    lesson.code(gradcheck.step_taken, gradcheck.forward_difference, gradcheck.central_difference,
+                gradcheck.numerical_gradient, gradcheck.sweep, gradcheck.predicted_error, gradcheck.relative_error,
+                gradcheck.gradient_check, patients_network.PatientsNetwork.loss, gradient_cost.CountedLoss,
+                gradient_cost.gradient, gradient_cost.measure)
     return
 
 

@@ -11,6 +11,9 @@ Each hand derivation, with L the output:
 - ``neuron``, L = tanh(w₁x₁ + w₂x₂ + b) = y:  ∂L/∂wᵢ = xᵢ(1 − y²),  ∂L/∂xᵢ = wᵢ(1 − y²),  ∂L/∂b = 1 − y².
 - ``squared_error``, L = (wx + b − y)² with e = wx + b − y:  ∂L/∂w = 2ex,  ∂L/∂x = 2ew,  ∂L/∂b = 2e,
   ∂L/∂y = −2e.
+- ``regularised``, L = (ŷ − y)² + 0.1(w₁w₁ + w₂w₂) with ŷ = tanh(w₁x₁ + w₂x₂ + b): w₁ is used three times;
+  ∂L/∂w₁ = 2(ŷ − y)(1 − ŷ²)x₁ + 0.2w₁ (the penalty's two uses give 0.1w₁ each), likewise w₂;
+  ∂L/∂x₁ = 2(ŷ − y)(1 − ŷ²)w₁;  ∂L/∂b = 2(ŷ − y)(1 − ŷ²);  ∂L/∂y = −2(ŷ − y).
 - ``square_product`` L = a·a and ``square_power`` L = a²: both 2a; the product gets it as a + a, two
   contributions of the same leaf, the power as one.
 """
@@ -74,6 +77,13 @@ def _squared_error(v: Values) -> dict[str, float]:
     return {"w": 2 * e * v["x"], "x": 2 * e * v["w"], "b": 2 * e, "y": -2 * e}
 
 
+def _regularised(v: Values) -> dict[str, float]:
+    y_hat = math.tanh(v["w1"] * v["x1"] + v["w2"] * v["x2"] + v["b"])
+    back = 2 * (y_hat - v["y"]) * (1 - y_hat * y_hat)  # ∂L/∂z through the squared error and the tanh
+    return {"w1": back * v["x1"] + 0.2 * v["w1"], "x1": back * v["w1"], "w2": back * v["x2"] + 0.2 * v["w2"],
+            "x2": back * v["w2"], "b": back, "y": -2 * (y_hat - v["y"])}
+
+
 def _square(v: Values) -> dict[str, float]:
     return {"a": 2 * v["a"]}
 
@@ -90,6 +100,11 @@ EXAMPLES: tuple[Example, ...] = (
     Example("squared_error", "(w*x + b - y)**2", {"w": 0.5, "x": 2.0, "b": 0.0, "y": 3.0}, _squared_error, {
         "w": r"2\,(wx + b - y)\,x", "x": r"2\,(wx + b - y)\,w", "b": r"2\,(wx + b - y)",
         "y": r"-2\,(wx + b - y)"}),
+    Example("regularised", "(tanh(w1*x1 + w2*x2 + b) - y)**2 + 0.1*(w1*w1 + w2*w2)",
+            {"w1": 0.5, "x1": 1.0, "w2": -0.3, "x2": 2.0, "b": 0.2, "y": 0.8}, _regularised, {
+                "w1": r"2(\hat y - y)(1 - \hat y^2)\,x_1 + 0.2\,w_1", "x1": r"2(\hat y - y)(1 - \hat y^2)\,w_1",
+                "w2": r"2(\hat y - y)(1 - \hat y^2)\,x_2 + 0.2\,w_2", "x2": r"2(\hat y - y)(1 - \hat y^2)\,w_2",
+                "b": r"2(\hat y - y)(1 - \hat y^2)", "y": r"-2(\hat y - y)"}),
     Example("square_product", "a*a", {"a": 1.5}, _square, {"a": r"a + a = 2a"}),
     Example("square_power", "a**2", {"a": 1.5}, _square, {"a": r"2a"}),
 )

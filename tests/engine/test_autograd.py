@@ -4,6 +4,7 @@ errors, freeing the graph without the cycle collector, and depth without recursi
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 
 import numpy as np
@@ -74,6 +75,24 @@ def test_no_grad_builds_no_graph_and_restores() -> None:
     with pytest.raises(ZeroDivisionError), no_grad():
         raise ZeroDivisionError  # an exception inside no_grad must not leave gradients off
     assert (x * 2.0).requires_grad
+
+
+def test_no_grad_belongs_to_its_thread() -> None:
+    """A page evaluating under no_grad in one thread leaves another thread's forward pass recording."""
+    x = leaf([1.0, 2.0])
+    inside, recorded = threading.Event(), []
+
+    def other_page() -> None:
+        inside.wait(timeout=10)
+        recorded.append((x * 2.0).requires_grad)
+
+    thread = threading.Thread(target=other_page)
+    thread.start()
+    with no_grad():
+        inside.set()
+        thread.join(timeout=10)
+        assert not (x * 2.0).requires_grad
+    assert recorded == [True]
 
 
 def test_detach_stops_the_gradient() -> None:

@@ -32,7 +32,7 @@ from kaibo.engine.scalar import Value
 from kaibo.errors import InputError
 
 MAX_LENGTH = 200     # characters; Python's parser handles any 200-character text without exhausting itself
-MAX_DEPTH = 12       # operations inside operations: a sum of 13 terms, or a neuron inside a loss inside a square
+MAX_DEPTH = 8        # operations inside operations: 9 columns of the lesson's drawing, all on the page
 MAX_NODES = 30       # nodes of the graph: what the lesson's drawing keeps legible
 MAX_VARIABLES = 6    # one slider each
 MAX_EXPONENT = 10    # |n| in x ** n: beyond it xⁿ overflows for most x and teaches nothing new

@@ -25,9 +25,11 @@ import altair as alt
 from kaibo.engine.scalar_graph import BackwardStep
 from kaibo.lab.exhibits import shown
 
-BOX_W, BOX_H = 96, 52        # a node's box, in pixels
-COLUMN, MAX_WIDTH = 170, 1040  # distance between columns; narrower when a deep graph would pass MAX_WIDTH
-MIN_COLUMN = BOX_W + 36      # room left between boxes for the arrows and what they carry
+BOX_W, BOX_H = 90, 52        # a node's box, in pixels
+# Distance between columns: narrower when a deep graph would pass MAX_WIDTH, the room a lesson page gives a
+# figure (measured: about 1,010 px at a 1280 px window; wider is cut off, not scrolled).
+COLUMN, MAX_WIDTH = 160, 970
+MIN_COLUMN = BOX_W + 16      # room left between boxes for the arrows
 NODE_GAP, WAYPOINT_GAP = BOX_H + 22, 12  # vertical room an item takes in its column
 PORT = 16                    # distance between the points where an op's inputs arrive
 MARGIN = 12
@@ -89,7 +91,11 @@ def layout(graph: dict[str, list[dict]]) -> Layout:
     routes = []
     for e, chain in zip(edges, chains, strict=True):
         (sx, sy), (tx, ty) = centre[e["source"]], centre[e["target"]]
-        routes.append([(sx + BOX_W / 2, sy), *((x[item], y[item]) for item in chain[1:-1])])
+        # Through a column it crosses, an edge runs level for the width of a box, so it can bend only in the
+        # gaps between columns, where no box is.
+        routes.append([(sx + BOX_W / 2, sy), *(point for item in chain[1:-1]
+                                               for point in ((x[item] - BOX_W / 2, y[item]),
+                                                             (x[item] + BOX_W / 2, y[item])))])
     # An op's inputs arrive at separate points of its left side, ordered by where they come from (top to
     # bottom, so they do not cross); two edges from one node (x * x) keep their argument order.
     for t, (tx, ty) in centre.items():
@@ -261,7 +267,7 @@ def _draw(lesson, placed: Layout, labelled: bool):
                 alt.Y2("y1:Q"), fill, stroke, tooltip=tip),
         *(boxes.mark_text(fontSize=size, fontWeight=weight, fontStyle=style)
           .encode(x, alt.Y(f"y_{line}:Q", scale=down, axis=None), text=f"{line}:N")
-          for line, size, weight, style in (("title", 12, "bold", "normal"), ("data", 11, "normal", "normal"),
+          for line, size, weight, style in (("title", 11.5, "bold", "normal"), ("data", 11, "normal", "normal"),
                                             ("grad", 11, "normal", "italic"))),
     ]
     if labelled:  # what each arrow into the current node carries back, on a white outline over the lines

@@ -109,7 +109,8 @@ def step_text(lesson, g: dict, steps: list, k: int, source: dict, variables: tup
     for j, (p, local, c, before) in enumerate(zip(s.parents, s.local, s.contributions, s.received, strict=True)):
         u = names[j]
         rule = rules[j].replace("{n}", n["op"][2:]) if n["op"].startswith("**") else rules[j]
-        lines.append(rf"$${rule} = {tex(local)}$$")
+        said = rule.rsplit("=", 1)[-1].strip()  # a rule that is already a number (1, -1) is not said twice
+        lines.append(rf"$${rule}$$" if said == tex(local).strip("()") else rf"$${rule} = {tex(local)}$$")
         lines.append(rf"$$\frac{{\partial L}}{{\partial {u}}} \mathrel{{+}}= \frac{{\partial L}}{{\partial {y}}}"
                      rf" \times {tex(local)} = {tex(s.upstream)} \times {tex(local)} = {tex(c)}$$")
         count = sum(1 for j2, _, _ in draw.received_by(steps, p) if j2 < k) + s.parents[:j].count(p) + 1
@@ -167,10 +168,10 @@ def _(expr_ui, lesson, reset):
 @app.cell
 def _(expr_ui, lesson, reset):
     try:
-        expression, refusal = parse(expr_ui.value["expr"]), ""
+        expression, _refusal = parse(expr_ui.value["expr"]), ""
     except InputError as error:
-        expression, refusal = None, error.message(lesson.lang)
-    mo.stop(expression is None, mo.callout(mo.md(f"**{lesson.t('refused')}** {refusal}"), kind="danger"))
+        expression, _refusal = None, error.message(lesson.lang)
+    mo.stop(expression is None, mo.callout(mo.md(f"**{lesson.t('refused')}** {_refusal}"), kind="danger"))
     values_ui = lesson.controls(reset, **{
         name: Slider(LOW, HIGH, STEP, default=examples.start_value(name, expression), label="variable")
         for name in expression.variables})
@@ -182,10 +183,10 @@ def _(expr_ui, lesson, reset):
 @app.cell
 def _(expression: Expression, lesson, values_ui):
     try:
-        built, problem = expression.build(values_ui.value), ""
+        built, _problem = expression.build(values_ui.value), ""
     except InputError as error:
-        built, problem = None, error.message(lesson.lang)
-    mo.stop(built is None, mo.callout(mo.md(f"**{lesson.t('undefined')}** {problem}"), kind="danger"))
+        built, _problem = None, error.message(lesson.lang)
+    mo.stop(built is None, mo.callout(mo.md(f"**{lesson.t('undefined')}** {_problem}"), kind="danger"))
     steps = list(backward_steps(built.root))  # the whole walk; the page shows it one step at a time
     g = graph(built.root)
     order = built.root.topological_order()
@@ -251,8 +252,9 @@ def _(built, g, lesson, steps):
 
 
 @app.cell
-def _(expression: Expression, lesson, values_ui):
-    again = expression.build(values_ui.value)  # a fresh graph: all gradients 0
+def _(built, expression: Expression, lesson):
+    values = {name: leaf.data for name, leaf in built.leaves.items()}
+    again = expression.build(values)  # a fresh graph of the same expression: every gradient 0
     rounds = []
     again.root.backward()
     rounds.append({name: leaf.grad for name, leaf in again.leaves.items()})
@@ -269,12 +271,12 @@ def _(expression: Expression, lesson, values_ui):
 
 
 @app.cell
-def _(expression: Expression, lesson, values_ui):
+def _(expression: Expression, lesson, values):
     found = examples.example_of(expression)
     if found is None:
         check_view, largest = lesson.md("analytic_none"), None
     else:
-        _agree = examples.compare(found, values_ui.value)
+        _agree = examples.compare(found, values)
         largest = max(r.difference for r in _agree)
         _table = (f"| | {lesson.t('column.formula')} | {lesson.t('column.backprop')} | {lesson.t('column.analytic')} "
                  f"| {lesson.t('column.difference')} |\n|---|---|---:|---:|---:|\n" +

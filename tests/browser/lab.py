@@ -101,6 +101,17 @@ class Lab:
         """Pick `option` in the radio group labelled `group`."""
         self.page.locator("marimo-radio", has_text=group).get_by_label(option, exact=True).check()
 
+    def self_check(self, question: str, wrong: str, right: str, where: str) -> None:
+        """Answer the self-check `question` (`lesson.quiz` name) wrongly, see it say `where` to look, then
+        rightly: the answers are labelled `wrong` and `right` (texts in the page's language)."""
+        choices = self.page.locator("marimo-radio", has_text=right)
+        verdict = self.page.locator(f'[data-kaibo-check="{question}"]')
+        choices.get_by_label(wrong, exact=True).check()
+        expect(verdict).to_have_attribute("data-right", "false")
+        expect(verdict).to_contain_text(where)
+        choices.get_by_label(right, exact=True).check()
+        expect(verdict).to_have_attribute("data-right", "true")
+
     # ---- what the page shows
 
     def value(self, name: str) -> str:

@@ -109,13 +109,8 @@ def test_exports_self_check_and_code_pane(lab: Lab) -> None:
     run = descent.walk("line", (-1.0, 3.0), "sgd", 0.1, 50)
     assert run.update[0][0] > 0
     expect(page.get_by_text(lesson("check.direction.q", "ja", step=1, p0="w"))).to_be_visible()
-    check = page.locator("marimo-radio", has_text=lesson("check.direction.up", "ja"))
-    check.get_by_label(lesson("check.direction.down", "ja"), exact=True).check()
-    verdict = page.locator('[data-kaibo-check="direction"]')
-    expect(verdict).to_have_attribute("data-right", "false")
-    expect(verdict).to_contain_text(lesson("check.direction.where", "ja", p0="w"))
-    check.get_by_label(lesson("check.direction.up", "ja"), exact=True).check()
-    expect(verdict).to_have_attribute("data-right", "true")
+    lab.self_check("direction", lesson("check.direction.down", "ja"), lesson("check.direction.up", "ja"),
+                   lesson("check.direction.where", "ja", p0="w"))
 
     page.get_by_role("button", name=t("page.code_title", "ja")).click()
     expect(page.get_by_text("def walk(").filter(visible=True)).to_have_count(1)

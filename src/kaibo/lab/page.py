@@ -167,6 +167,18 @@ class Lesson(Exhibits):
                 right = f'<span class="kaibo-soon">{escape(text)}</span>'
         return mo.Html(f'<nav class="kaibo-nav">{left}{right}</nav>')
 
+    # ---- places on the page that links open at
+
+    def anchor(self, name: str) -> mo.Html:
+        """An invisible mark before a group of controls: `lesson_url(..., anchor=name)` opens the page there."""
+        return mo.Html(f'<span id="{escape(name)}" class="kaibo-anchor"></span>')
+
+    def try_links(self, anchor: str, **tries: Mapping[str, object]) -> mo.Html:
+        """One link per experiment (`<slug>.try.<key>`), each reopening this page with its settings (the rest at
+        their defaults) at `anchor`, the controls with their figure, rather than at the top of the page."""
+        return mo.md("\n".join(f"- [{self.t(f'try.{key}')}]({lesson_url(self.slug, self.lang, anchor=anchor, **state)})"
+                               for key, state in tries.items()))
+
     # ---- controls, their state in the address, and reset
 
     def reset_button(self) -> mo.ui.button:

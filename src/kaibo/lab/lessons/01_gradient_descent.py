@@ -25,7 +25,6 @@ with app.setup:
     from kaibo.lab.figures import gradient_descent as draw
     from kaibo.lab.figures.gradient_descent import SHOWN_NAMES, off_map
     from kaibo.lab.page import Lesson
-    from kaibo.lab.path import lesson_url
     from kaibo.models.landscapes import get_landscape
     from kaibo.train import descent, descent_measures
 
@@ -131,14 +130,6 @@ def escapes(lr: float) -> tuple[dict, dict]:
     return near, on
 
 
-@app.function
-def try_links(lesson, **tries: dict) -> mo.Html:
-    """One link per experiment, each reopening this page with its settings (the rest at their defaults), at
-    the controls and the figure rather than at the top of the page."""
-    return mo.md("\n".join(f"- [{lesson.t(f'try.{key}')}]({lesson_url(SLUG, lesson.lang, anchor=FIGURE, **state)})"
-                           for key, state in tries.items()))
-
-
 @app.cell
 def _():
     lesson = Lesson(SLUG)
@@ -179,7 +170,7 @@ def _(lesson, reset, ui):
         for k, (name, (lo, hi)) in enumerate(zip(land.param_names, land.window, strict=True))})
     # Rows far enough apart that a slider's value bubble, shown above it while it is moved, covers nothing.
     mo.vstack([
-        mo.Html(f'<span id="{FIGURE}" class="kaibo-anchor"></span>'),
+        lesson.anchor(FIGURE),
         lesson.md("controls_intro"),
         mo.hstack([ui["landscape"], ui["optimizer"]], justify="start", gap=2),
         mo.hstack([ui["lr"], ui["steps"], ui["schedule"]], justify="start", gap=3),
@@ -261,14 +252,14 @@ def _(inspect_ui, land, lesson, run, shown_step):
 
 @app.cell
 def _(lesson):
-    rates = try_links(lesson, small={"lr": 0.01}, right={"lr": 0.1}, large={"lr": 1.0})
+    rates = lesson.try_links(FIGURE, small={"lr": 0.01}, right={"lr": 0.1}, large={"lr": 1.0})
     mo.vstack([lesson.md("rates"), rates])
     return
 
 
 @app.cell
 def _(lesson):
-    rescue = try_links(lesson, constant={"lr": 1.0}, cosine={"lr": 1.0, "schedule": "cosine"})
+    rescue = lesson.try_links(FIGURE, constant={"lr": 1.0}, cosine={"lr": 1.0, "schedule": "cosine"})
     mo.vstack([lesson.md("schedules"), lesson.md("schedules_rescue", limit=shown(descent_measures.stable_rate("line"))),
                rescue])
     return
@@ -276,7 +267,7 @@ def _(lesson):
 
 @app.cell
 def _(lesson):
-    swings = try_links(lesson, momentum={"optimizer": "momentum"}, adam={"optimizer": "adam"},
+    swings = lesson.try_links(FIGURE, momentum={"optimizer": "momentum"}, adam={"optimizer": "adam"},
                        momentum_more={"optimizer": "momentum", "steps": 150})
     mo.vstack([lesson.md("optimizers"), swings])
     return
@@ -285,7 +276,7 @@ def _(lesson):
 @app.cell
 def _(lesson):
     _chart, _rows, _data = draw.sections_chart(lesson)
-    hills = try_links(lesson, local={"landscape": "hills", "w1": -1.5, "w2": 2.0},
+    hills = lesson.try_links(FIGURE, local={"landscape": "hills", "w1": -1.5, "w2": 2.0},
                       near_saddle={"landscape": "hills", "w1": NEAR_SADDLE[0], "w2": NEAR_SADDLE[1], "steps": 100},
                       slid_in={"landscape": "hills", "w1": 0.0, "w2": 0.3},
                       on_saddle={"landscape": "hills", "w1": 0.0, "w2": 0.0})

@@ -22,7 +22,6 @@ with app.setup:
     from kaibo.lab.exhibits import shown
     from kaibo.lab.figures import numerical_gradient as draw
     from kaibo.lab.page import Lesson
-    from kaibo.lab.path import lesson_url
     from kaibo.train import gradient_cost, patients_network
 
     SLUG = "numerical_gradient"
@@ -72,14 +71,6 @@ def error_text(lesson, error: float) -> str:
     return lesson.t("no_step") if np.isnan(error) else shown(error)
 
 
-@app.function
-def try_links(lesson, anchor: str, **tries: dict) -> mo.Html:
-    """One link per experiment, each reopening this page with its settings (the rest at their defaults), at
-    the controls and figure named `anchor` rather than at the top of the page."""
-    return mo.md("\n".join(f"- [{lesson.t(f'try.{key}')}]({lesson_url(SLUG, lesson.lang, anchor=anchor, **state)})"
-                           for key, state in tries.items()))
-
-
 @app.cell
 def _():
     lesson = Lesson(SLUG)
@@ -108,7 +99,7 @@ def _(lesson, reset):
         h=LogSlider(1e-15, 0.1, default=1e-10),
     )
     mo.vstack([
-        mo.Html(f'<span id="{ANCHORS[0]}" class="kaibo-anchor"></span>'),
+        lesson.anchor(ANCHORS[0]),
         lesson.md("controls_intro"),
         ui["fn"],
         mo.hstack([ui["x"], ui["h"], reset], justify="start", gap=3),
@@ -177,7 +168,7 @@ def _(lesson):
         mo.Html(draw.compare(lesson, {d: d for d in DTYPES}, eps=[_eps[d] for d in DTYPES],
                              sqrt_eps=[_eps[d] ** 0.5 for d in DTYPES], cbrt_eps=[_eps[d] ** (1 / 3) for d in DTYPES])),
         lesson.md("theory_after"),
-        try_links(lesson, ANCHORS[0], better={"h": 1e-5}, float32={"h": 0.005}, network={"fn": "network", "x": 0.3},
+        lesson.try_links(ANCHORS[0], better={"h": 1e-5}, float32={"h": 0.005}, network={"fn": "network", "x": 0.3},
                   no_cancel={"fn": "tanh", "x": 0.0}),
     ])
     return
@@ -238,7 +229,7 @@ def _(lesson):
 def _(lesson, reset):
     check_ui = lesson.controls(reset, dtype=Choice(DTYPES, default="float64"),
                                check_h=LogSlider(1e-12, 0.1, default=gradcheck.H))
-    mo.vstack([mo.Html(f'<span id="{ANCHORS[1]}" class="kaibo-anchor"></span>'),
+    mo.vstack([lesson.anchor(ANCHORS[1]),
                mo.hstack([check_ui["dtype"], check_ui["check_h"]], justify="start", gap=3)])
     return (check_ui,)
 
@@ -255,7 +246,7 @@ def _(check_ui, lesson):
                        **({"n_no_step": _lost} if _lost else {})),
         lesson.md("check_reading." + check_ui.value["dtype"],
                   **{f"best_{d}": shown(gradcheck.machine_epsilon(d) ** (2 / 3)) for d in DTYPES}),
-        try_links(lesson, ANCHORS[1], f64_default={}, f64_small={"check_h": 1e-10}, f64_large={"check_h": 0.01},
+        lesson.try_links(ANCHORS[1], f64_default={}, f64_small={"check_h": 1e-10}, f64_large={"check_h": 0.01},
                   f32_default={"dtype": "float32"}, f32_large={"dtype": "float32", "check_h": 0.01}),
     ])
     return (check,)

@@ -152,7 +152,7 @@ def _(expr_ui, lesson, reset):
         f"- [`{e.text}`]({lesson_url(SLUG, lesson.lang, anchor=FIGURE, expr=e.text)}) — {lesson.t(f'example.{e.name}')}"
         for e in examples.EXAMPLES)
     mo.vstack([
-        mo.Html(f'<span id="{FIGURE}" class="kaibo-anchor"></span>'),
+        lesson.anchor(FIGURE),
         lesson.md("controls_intro"),
         expr_ui["expr"],
         mo.accordion({lesson.t("allowed_title"): lesson.md(

@@ -24,7 +24,6 @@ with app.setup:
     from kaibo.lab.exhibits import shown, tex
     from kaibo.lab.figures import mini_batches as draw
     from kaibo.lab.page import Lesson
-    from kaibo.lab.path import lesson_url
     from kaibo.models.landscapes import get_landscape, line_loss
     from kaibo.train import batch_size_study as study_lib
     from kaibo.train import minibatch
@@ -67,14 +66,6 @@ def studied(lr: float, epochs: int, run: bool) -> study_lib.BatchSizeStudy | Non
     if run and (lr, epochs) not in STUDIES:
         STUDIES[(lr, epochs)] = study_lib.batch_size_study(STUDY_SIZES, STUDY_SEEDS, lr=lr, epochs=epochs)
     return STUDIES.get((lr, epochs))
-
-
-@app.function
-def try_links(lesson, **tries: dict) -> mo.Html:
-    """One link per experiment, reopening this page with its settings at the path controls (the rest of the
-    page at its defaults, as lesson 1's presets)."""
-    return mo.md("\n".join(f"- [{lesson.t(f'try.{key}')}]({lesson_url(SLUG, lesson.lang, anchor=PATHS, **state)})"
-                           for key, state in tries.items()))
 
 
 @app.function
@@ -154,7 +145,7 @@ def _(lesson, ui):
 def _(lesson, ui):
     mo.vstack([
         lesson.md("paths_intro", n=N),
-        mo.Html(f'<span id="{PATHS}" class="kaibo-anchor"></span>'),
+        lesson.anchor(PATHS),
         mo.hstack([ui["lr"], ui["epochs"]], justify="start", gap=3),
     ], gap=1.5)
     return
@@ -177,7 +168,7 @@ def _(chosen, lesson, ui):
                        **{f"loss_{kind}": float(run.loss[-1]) for kind, run in kinds.items()}),
         lesson.md("paths_read", epochs=ui.value["epochs"], n=N, seen=ui.value["epochs"] * N,
                   one=kinds["one"].steps, full=kinds["all"].steps),
-        try_links(lesson, large_lr={"lr": 0.5}, small_lr={"lr": 0.032, "epochs": 10}, defaults={}),
+        lesson.try_links(PATHS, large_lr={"lr": 0.5}, small_lr={"lr": 0.032, "epochs": 10}, defaults={}),
     ])
     return (kinds,)
 

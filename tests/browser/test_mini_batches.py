@@ -67,7 +67,10 @@ def test_batch_size_and_rate_redraw_the_figures(lab: Lab) -> None:
     lab.wait_query(lr="0.5")
     shows_walks(lab, 64, 0.5, 3)
     paths = lab.wait_changed(1, paths)
-    expect(lab.page.get_by_text(re.compile("B = 1 の歩く人は発散しました"))).to_be_visible()
+    one = minibatch.sgd_walk("line", DATA.x, DATA.y, (-1.0, 3.0), 1, 0.5, 3)
+    expect(lab.page.get_by_text(f"B = 1 の歩く人は、{one.stopped_at} 歩目で発散しました。")).to_be_visible()
+    expect(lab.page.get_by_text(lesson("outcome.diverged", "ja", b=1, step=one.stopped_at, last=one.steps))
+           ).to_be_visible()
     assert lab.fingerprint(0) == noise  # the noise does not depend on the learning rate
     lab.shot("large-rate")
 
@@ -87,6 +90,7 @@ def test_study_runs_on_its_button_and_the_self_check_reads_the_page(lab: Lab) ->
     lab.open(SLUG, "en", where="minimum", batch=N)
     page = lab.page
     expect(page.get_by_text(re.compile("Not run yet for η = 0.5 and 5 epochs"))).to_be_visible()
+    expect(page.get_by_text(lesson("closing.waiting", "en"))).to_be_visible()
     assert lab.value("at_full") == "0" and lab.value("batch") == str(N)
     figures = page.locator("marimo-mime-renderer[data-mime*=vegalite]")
     before = figures.count()
@@ -97,10 +101,13 @@ def test_study_runs_on_its_button_and_the_self_check_reads_the_page(lab: Lab) ->
     expect(figures).to_have_count(before + 1)
     # The full batch's runs are cheap: the page's mean over the seeds is the library's.
     full = study_lib.batch_size_study((1347,), (0, 1, 2, 3, 4), lr=0.5, epochs=5).summary(1347)
-    assert lab.value("full_accuracy") == f"{100 * full.mean:.1f} %"
+    assert lab.value("full_accuracy") == f"{100 * full.mean:.1f}%"
     assert int(lab.value("best")) in (1, 4, 16, 64, 256, 1347)
     assert all(lab.value(name).endswith(" ms") for name in ("epoch_one", "epoch_64", "epoch_full"))
     expect(page.get_by_text(re.compile("What these numbers support"))).to_be_visible()
+    # The summary now draws on the study: the full batch was under-trained at these settings.
+    expect(page.get_by_text(lesson("closing.updates", "en"))).to_be_visible()
+    expect(page.get_by_text(lesson("closing.waiting", "en"))).to_have_count(0)
 
     # Exactly 0 at B = N: the page's number, read by the self-check.
     lab.self_check("full", lesson("check.full.sigma2", "en"), lesson("check.full.zero", "en"),

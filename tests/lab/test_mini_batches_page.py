@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from kaibo.i18n import t
 from kaibo.lab.page import Lesson
 from kaibo.train import batch_size_study as study_lib
 from tests.lab.test_pages import load
@@ -46,16 +47,26 @@ def reduced_study(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(study_lib, "epoch_batches", lambda n, batch_size, rng: real(n, batch_size, rng)[:3])
 
 
+def run_page(app, lang: str, changes: dict, pressed: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[list, dict, str]:
+    """The page's outputs, its definitions and all its text, run in `lang` with these changes."""
+    monkeypatch.setenv("KAIBO_LANG", lang)
+    outputs, defs = app.run(defs={"lesson": Lesson("mini_batches"), "reset": None,
+                                  "ui": Controls(DEFAULTS | changes),
+                                  "run_study": SimpleNamespace(value=pressed)})
+    return outputs, defs, " ".join(str(getattr(output, "text", "")) for output in outputs if output is not None)
+
+
+def text(key: str, lang: str, **args: object) -> str:
+    return t(f"mini_batches.{key}", lang, **args)
+
+
 @pytest.mark.usefixtures("reduced_study")
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize(("changes", "pressed", "expected"), STATES)
 def test_every_cell_runs_and_shows_something(app, lang: str, changes: dict, pressed: bool, expected: dict,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KAIBO_LANG", lang)
     values = DEFAULTS | changes
-    outputs, defs = app.run(defs={"lesson": Lesson("mini_batches"), "reset": None,
-                                  "ui": Controls(values),
-                                  "run_study": SimpleNamespace(value=pressed)})
+    outputs, defs, shown_text = run_page(app, lang, changes, pressed, monkeypatch)
     assert defs["chosen"] == int(values["batch"])
     assert defs["noise"].at(N)[0] == 0.0
     kinds = defs["kinds"]
@@ -63,7 +74,35 @@ def test_every_cell_runs_and_shows_something(app, lang: str, changes: dict, pres
     assert all(run.lr == values["lr"] and run.epochs == values["epochs"] for run in kinds.values())
     if "diverged" in expected:
         assert any(run.stopped_at is not None and run.batch_size == expected["diverged"] for run in kinds.values())
-    shown_text = " ".join(str(getattr(output, "text", "")) for output in outputs if output is not None)
     ran = 'data-kaibo-value="best"' in shown_text
     assert ran == expected.get("study", False)
     assert sum(output is not None for output in outputs) >= 10
+
+
+@pytest.mark.usefixtures("reduced_study")
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_summary_draws_no_conclusion_from_a_study_not_yet_run(app, lang: str,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    before = run_page(app, lang, {}, False, monkeypatch)[2]
+    assert text("closing.waiting", lang) in before
+    assert text("closing.updates", lang) not in before and text("closing.seeds", lang) not in before
+    after = run_page(app, lang, {"study_epochs": "10"}, True, monkeypatch)[2]  # the reduced study: 30 updates
+    assert text("closing.waiting", lang) not in after
+    assert (text("closing.updates", lang) in after) != (text("closing.seeds", lang) in after)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_paths_prose_follows_a_walker_that_diverged(app, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The η = 0.5 preset: B = 1 diverges, and the text says where, from its run, and claims nothing of a
+    walker that did not finish (no jitter at the bottom, no steps it never took)."""
+    jitter = text("verdict.one_jitters", lang).split("{")[0]
+    assert jitter in run_page(app, lang, {}, False, monkeypatch)[2]  # at the defaults B = 1 ends at the bottom
+    _, defs, shown_text = run_page(app, lang, {"lr": 0.5}, False, monkeypatch)
+    one = defs["kinds"]["one"]
+    assert one.stopped_at is not None and one.steps == one.stopped_at - 1
+    assert text("outcome.diverged", lang, b=1, step=one.stopped_at, last=one.steps) in shown_text
+    assert text("verdict.diverged", lang, lr=0.5) in shown_text
+    assert text("closing.rate_seen", lang, b=1, lr=0.5) in shown_text
+    assert jitter not in shown_text  # said only of a walk that ended
+    full = defs["kinds"]["all"]
+    assert text("verdict.full_there", lang, full=full.steps) in shown_text  # 3 steps, at the bottom

@@ -38,8 +38,10 @@ def test_accuracies_count_whole_images() -> None:
         assert 0 < accuracy <= 1 and accuracy * count == pytest.approx(round(accuracy * count), abs=1e-9)
 
 
-def fake_study(accuracies: dict[int, list[float]]) -> BatchSizeStudy:
-    runs = tuple(DigitsRun(b, s, 0.1, 1, 1, a, a, 0.0, np.array([0.001 * b]))
+def fake_study(accuracies: dict[int, list[float]], train: dict[int, float] | None = None) -> BatchSizeStudy:
+    """Runs with these test accuracies (the training accuracy the same, or `train[b]`), each with epochs of
+    b, 3b and 2b ms."""
+    runs = tuple(DigitsRun(b, s, 0.1, 1, 1, (train or {}).get(b, a), a, 0.0, 0.001 * b * np.array([1.0, 3.0, 2.0]))
                  for b, values in accuracies.items() for s, a in enumerate(values))
     return BatchSizeStudy(runs, tuple(accuracies), (0, 1, 2), 0.1, 1, 450)
 
@@ -54,10 +56,20 @@ def test_best_and_the_sizes_whose_ranges_overlap_it(accuracies, best, tied) -> N
     assert study.best() == best and study.overlapping_best() == tied
 
 
+@pytest.mark.parametrize(("accuracies", "train", "under"), [
+    ({1: [0.94] * 3, 64: [0.70] * 3}, {1: 0.96, 64: 0.72}, (64,)),   # 64 reads its own images worse than 1 new ones
+    ({1: [0.94] * 3, 64: [0.90] * 3}, {1: 0.96, 64: 0.99}, ()),      # 64 learnt its images: a generalisation gap
+])
+def test_under_trained_is_below_the_best_test_accuracy_on_its_own_images(accuracies, train, under) -> None:
+    study = fake_study(accuracies, train)
+    assert tuple(b for b in study.batch_sizes if study.under_trained(b)) == under
+
+
 def test_summary_over_seeds() -> None:
     summary = fake_study({1: [0.90, 0.92, 0.97]}).summary(1)
     assert (summary.low, summary.high) == (0.90, 0.97)
     assert summary.mean == pytest.approx(0.93) and summary.std == pytest.approx(np.std([0.90, 0.92, 0.97]))
+    assert summary.epoch_seconds == 0.001  # the fastest epoch, not the median (0.002)
     with pytest.raises(InputError) as error:
         fake_study({1: [0.9]}).summary(8)
     assert error.value.key == "minibatch.error.not_studied"

@@ -142,6 +142,18 @@ def test_small_batches_get_further_on_the_same_budget_at_a_gentle_rate() -> None
     assert final[1] > final[16] > lowest  # B = 1 keeps jittering at the bottom
 
 
+@pytest.mark.parametrize(("batch_size", "lr", "epochs", "low", "high"), [
+    (N, 0.1, 3, 0.3, 0.8),      # lesson 1's walker after 3 steps: part of the way down
+    (16, 0.1, 3, 0.99, 1.0),    # at the bottom, up to its jitter
+    (N, 0.5, 3, 0.99, 1.0),     # a larger rate: the full batch gets there in 3 steps
+])
+def test_progress_is_the_share_of_the_way_down(batch_size, lr, epochs, low, high) -> None:
+    run = sgd_walk(LINE, DATA.x, DATA.y, START, batch_size, lr, epochs, seed=0)
+    lowest = LINE.landmark("minimum").loss
+    assert low <= run.progress(lowest) <= high
+    assert run.progress(lowest) == pytest.approx((run.loss[0] - run.loss[-1]) / (run.loss[0] - lowest))
+
+
 def test_a_rate_too_large_for_single_examples_stops_the_walk() -> None:
     run = sgd_walk(LINE, DATA.x, DATA.y, START, 1, 0.5, 3, seed=0)
     assert run.stopped_at is not None and run.steps == run.stopped_at - 1

@@ -176,6 +176,11 @@ class BatchWalk:
     def steps(self) -> int:
         return len(self.path) - 1
 
+    def progress(self, lowest: float) -> float:
+        """How far down the walk got: (L_start − L_end)/(L_start − `lowest`), 1 at the lowest loss there is,
+        0 where it started, negative if it ended higher. The loss is on all N examples."""
+        return float((self.loss[0] - self.loss[-1]) / (self.loss[0] - lowest))
+
 
 def sgd_walk(landscape: Landscape | str, x: np.ndarray, y: np.ndarray, start: tuple[float, float],
              batch_size: int, lr: float, epochs: int, *, seed: int = 0) -> BatchWalk:

@@ -15,9 +15,10 @@ from kaibo.lab.exhibits import shown
 from kaibo.lab.figures.gradient_descent import GREY, ORANGE, contour_bands, ground, map_axes
 from kaibo.train.minibatch import noise_theory
 
-BLUE = "#2563eb"
+BLUE, PURPLE = "#2563eb", "#7c3aed"
 # The walkers by their batch: one (B = 1), some, all (B = N). On the maps the full batch is white, as lesson 1's
-# walker (it is lesson 1's walker); on the loss chart, over white ground, black.
+# walker (it is lesson 1's walker); on the loss chart white would vanish into the white ground, so it is black
+# there (the legend under the figure says so).
 MAP_COLOURS = {"one": ORANGE, "some": "#e11d48", "all": "#ffffff"}
 CURVE_COLOURS = {"one": ORANGE, "some": "#e11d48", "all": "#111827"}
 LOG = alt.Scale(type="log", nice=False)
@@ -44,7 +45,11 @@ def noise_chart(lesson, noise, chosen: int):
         "cloud": [{"dw": a, "db": c} for a, c in noise.estimates[chosen].tolist()],
         "full": [{"dw": float(noise.full[0]), "db": float(noise.full[1])}],
     }
-    x = alt.X("B:Q", title=lesson.t("axis.batch_size"), scale=alt.Scale(type="log", domain=[1, n], nice=False))
+    # A little room left of B = 1 and right of B = N, so that the ring round a chosen B = 1 leaves the y axis's
+    # labels readable; ticks at the batch sizes offered, not at every power of ten (300 and 400 collided).
+    x = alt.X("B:Q", title=lesson.t("axis.batch_size"),
+              scale=alt.Scale(type="log", domain=[0.75, 1.3 * n], nice=False),
+              axis=alt.Axis(values=[1, 4, 16, 64, 256, n], format="d"))
     y = alt.Y("value:Q", title=lesson.t("axis.noise"), scale=LOG)
     kinds = [lesson.t("legend_noise.theory"), lesson.t("legend_noise.replacement")]
     measured = alt.Chart(alt.NamedData("measured"))
@@ -111,16 +116,21 @@ def paths_chart(lesson, land, walks, n: int):
                                                           clip=True).encode(x, y),
             alt.Chart(alt.NamedData("minimum")).mark_point(shape="diamond", filled=True, color="white",
                                                           stroke="black", size=110).encode(x, y),
-        ).properties(width=240, height=240, title=lesson.t("path_title", name=name, steps=run.steps)))
+        ).properties(width=240, height=240, title=(
+            lesson.t("path_title", name=name, steps=run.steps) if run.stopped_at is None else
+            lesson.t("path_title_stopped", name=name, steps=run.steps, step=run.stopped_at))))
     seen_x = alt.X("seen:Q", title=lesson.t("axis.seen"), scale=alt.Scale(nice=False))
-    loss_y = alt.Y("loss:Q", title=lesson.t("axis.loss_all"), scale=LOG)
+    # Room under the lowest loss for its label: the walkers' lines all run above it, never below.
+    loss_y = alt.Y("loss:Q", title=lesson.t("axis.loss_all"),
+                   scale=alt.Scale(type="log", nice=False, domainMin=0.75 * minimum.loss))
     colour = alt.Color("B:N", title=None, scale=alt.Scale(domain=names, range=colours),
                        legend=alt.Legend(orient="right"))
     curves = alt.layer(
         *(alt.Chart(alt.NamedData(f"path{k}")).mark_line(strokeWidth=2).encode(seen_x, loss_y, colour)
           for k in range(len(walks))),
         alt.Chart(alt.NamedData("minimum")).mark_rule(color=GREY, strokeDash=[4, 3]).encode(alt.Y("loss:Q")),
-        alt.Chart(alt.NamedData("minimum")).mark_text(align="right", dy=-6, x="width", color="#4b5563")
+        alt.Chart(alt.NamedData("minimum")).mark_text(align="right", baseline="top", dy=4, x="width",
+                                                      color="#4b5563")
         .encode(alt.Y("loss:Q"), text=alt.value(lesson.t("axis.lowest", loss=shown(minimum.loss)))),
     ).properties(width=640, height=200)
     # The maps' colours are loss bands, the curves' are walkers: two scales, not one merged.
@@ -132,7 +142,7 @@ def study_chart(lesson, study):
     standard deviation; the training accuracy's mean, hollow). Right: time per epoch and per step."""
     runs = [{"B": r.batch_size, "seed": r.seed, "updates": r.updates, "test_accuracy": r.test_accuracy,
              "train_accuracy": r.train_accuracy, "train_loss": r.train_loss,
-             "epoch_ms": 1000 * float(np.median(r.epoch_seconds))} for r in study.runs]
+             "fastest_epoch_ms": 1000 * float(r.epoch_seconds.min())} for r in study.runs]
     summaries = [study.summary(b) for b in study.batch_sizes]
     kinds = {"epoch": lesson.t("legend_time.epoch"), "step": lesson.t("legend_time.step")}
     data = {
@@ -156,9 +166,11 @@ def study_chart(lesson, study):
         mean.mark_point(color="black", shape="triangle-up", size=60).encode(b_axis, alt.Y("train:Q")),
     ).properties(width=360, height=260)
     ms = alt.Y("ms:Q", title=lesson.t("axis.ms"), scale=LOG)
+    # Purple and orange, not blue: blue is the accuracy on the left. The legend is the right chart's own, so it
+    # sits under the chart it explains.
     right = alt.Chart(alt.NamedData("time")).mark_line(point=True).encode(
         b_axis, ms, alt.Color("kind:N", title=None, scale=alt.Scale(domain=list(kinds.values()),
-                                                                    range=[BLUE, ORANGE]),
+                                                                    range=[PURPLE, ORANGE]),
                               legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360)),
     ).properties(width=300, height=260)
-    return alt.hconcat(left, right), runs, data
+    return alt.hconcat(left, right).resolve_legend(color="independent"), runs, data

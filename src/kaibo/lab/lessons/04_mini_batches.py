@@ -23,7 +23,9 @@ with app.setup:
     from kaibo.lab.controls import Choice, LogSlider, Slider
     from kaibo.lab.exhibits import shown, tex
     from kaibo.lab.figures import mini_batches as draw
+    from kaibo.lab.figures.gradient_descent import off_map
     from kaibo.lab.page import Lesson
+    from kaibo.lab.path import GLOSSARY, lesson_url
     from kaibo.models.landscapes import get_landscape, line_loss
     from kaibo.train import batch_size_study as study_lib
     from kaibo.train import minibatch
@@ -69,8 +71,21 @@ def studied(lr: float, epochs: int, run: bool) -> study_lib.BatchSizeStudy | Non
 
 
 @app.function
+def points(x: float) -> float:
+    """A fraction as the page shows it in percent, to one decimal: differences are taken of these, so that a
+    difference the page states is the difference of the numbers it shows."""
+    return round(100 * x, 1)
+
+
+@app.function
 def percent(x: float) -> str:
-    return f"{100 * x:.1f} %"
+    return f"{points(x):.1f}%"
+
+
+@app.function
+def about(x: float) -> str:
+    """Two significant digits, for a number the text calls "about" (a time, a ratio): 130, 5.2, 0.72."""
+    return f"{float(f'{x:.2g}'):g}"
 
 
 @app.cell
@@ -82,7 +97,7 @@ def _():
 
 @app.cell
 def _(lesson):
-    lesson.md("intro", n=N)
+    lesson.md("intro", n=N, glossary=lesson_url(GLOSSARY, lesson.lang))
     return
 
 
@@ -137,6 +152,7 @@ def _(lesson, ui):
         lesson.md(f"noise_where.{ui.value['where']}", sigma2=shown(noise.sigma2),
                   full=shown(float(noise.full @ noise.full)), one=shown(noise.at(1)[0]),
                   sixteen=shown(noise.at(16)[0])),
+        *([lesson.md("cloud_one")] if chosen == 1 else []),
     ])
     return chosen, noise
 
@@ -156,18 +172,44 @@ def _(chosen, lesson, ui):
     sizes = sorted({1, chosen, N})
     walks = [walk_of(b, ui.value["lr"], ui.value["epochs"], ui.value["seed"]) for b in sizes]
     kinds = {draw.kind_of(run.batch_size, N): run for run in walks}
-    _chart, _rows, _data = draw.paths_chart(lesson, get_landscape("line"), walks, N)
-    stopped = [lesson.t("paths_stopped", b=run.batch_size, step=run.stopped_at) for run in walks
+    land = get_landscape("line")
+    lowest = land.landmark("minimum").loss
+    _chart, _rows, _data = draw.paths_chart(lesson, land, walks, N)
+    stopped = [lesson.t("paths_stopped", b=run.batch_size, step=run.stopped_at, last=run.steps) for run in walks
                if run.stopped_at is not None]
+    outside = [lesson.t("paths_outside", b=run.batch_size, count=len(away), first=away[0]) for run in walks
+               if (away := off_map(land, run))]
+    # What each walker did, from its own run: where it diverged, or how far down it got.
+    outcomes = "\n".join(
+        "- " + (lesson.t("outcome.diverged", b=run.batch_size, step=run.stopped_at, last=run.steps)
+                if run.stopped_at is not None else
+                lesson.t("outcome.walked", b=run.batch_size, steps=run.steps,
+                         progress=f"{100 * run.progress(lowest):.0f}", loss=shown(float(run.loss[-1]))))
+        for run in walks)
+    went = {kind: run for kind, run in kinds.items() if run.stopped_at is None}
+    verdicts = []
+    if "all" in went and any(run.progress(lowest) > went["all"].progress(lowest) + 0.05
+                             for kind, run in went.items() if kind != "all"):
+        verdicts.append(lesson.t("verdict.small_further", full=went["all"].steps))
+    elif "all" in went and went["all"].progress(lowest) >= 0.99:
+        verdicts.append(lesson.t("verdict.full_there", full=went["all"].steps))
+    if "one" in went and went["one"].progress(lowest) >= 0.9:
+        verdicts.append(lesson.t("verdict.one_jitters", loss=shown(float(went["one"].loss[-1])),
+                                 lowest=shown(lowest)))
+    if len(went) < len(kinds):
+        verdicts.append(lesson.t("verdict.diverged", lr=ui.value["lr"]))
+    whole, rest = divmod(N, chosen)
+    batches = (lesson.t("batches.rest", b=chosen, whole=whole, rest=rest, steps=whole + 1) if rest else
+               lesson.t("batches.even", b=chosen, n=N, steps=whole))
     mo.vstack([
         lesson.figure("paths", _chart, _rows, datasets=_data),
-        mo.Html(f'<p class="kaibo-legend">{lesson.t("paths_legend")}</p>'),
+        mo.Html(f'<p class="kaibo-legend">{lesson.t("paths_legend")} {" ".join(outside)}</p>'),
         *([mo.callout(mo.md("\n\n".join(stopped)), kind="danger")] if stopped else []),
         lesson.readout(seen=ui.value["epochs"] * N,
                        **{f"steps_{kind}": run.steps for kind, run in kinds.items()},
                        **{f"loss_{kind}": float(run.loss[-1]) for kind, run in kinds.items()}),
-        lesson.md("paths_read", epochs=ui.value["epochs"], n=N, seen=ui.value["epochs"] * N,
-                  one=kinds["one"].steps, full=kinds["all"].steps),
+        lesson.md("paths_read", epochs=ui.value["epochs"], n=N, seen=ui.value["epochs"] * N, lr=ui.value["lr"],
+                  batches=batches, outcomes=outcomes, verdicts=" ".join(verdicts)),
         lesson.try_links(PATHS, large_lr={"lr": 0.5}, small_lr={"lr": 0.032, "epochs": 10}, defaults={}),
     ])
     return (kinds,)
@@ -177,7 +219,7 @@ def _(chosen, lesson, ui):
 def _(lesson, reset, ui):
     run_study = mo.ui.run_button(label=lesson.t("study_button"), kind="success")
     mo.vstack([
-        lesson.md("study_intro", train=STUDY_SIZES[-1], test=len(load_digits_split().y_test),
+        lesson.md("study_intro", n_bmi=N, train=STUDY_SIZES[-1], test=len(load_digits_split().y_test),
                   seeds=len(STUDY_SEEDS), sizes=", ".join(map(str, STUDY_SIZES))),
         mo.hstack([ui["study_lr"], ui["study_epochs"]], justify="start", gap=3),
         mo.hstack([run_study, reset], justify="start", gap=2),
@@ -205,6 +247,18 @@ def _(lesson, run_study, ui):
         verdict = (lesson.t("study_tied", others=others, **scale) if others else
                    lesson.t("study_alone", best=best, **scale))
         one_step, big_step = one.epoch_seconds * epochs / one.updates, full.epoch_seconds * epochs / full.updates
+        # The largest gap between training and test accuracy, taken between the numbers the table shows.
+        gap = max(summaries.values(), key=lambda s: points(s.train_mean) - points(s.mean))
+        full_batch = STUDY_SIZES[-1]
+        under = (lesson.t("study_under", full_updates=full.updates, one_updates=one.updates, full=percent(full.mean),
+                          full_train=percent(full.train_mean), best=best,
+                          best_accuracy=percent(summaries[best].mean))
+                 if study.under_trained(full_batch) else
+                 lesson.t("study_learnt", full=percent(full.mean), full_train=percent(full.train_mean)))
+        big = summaries[STUDY_SIZES[-2]]
+        slower = (lesson.t("study_threads", b=big.batch_size, big=shown(1000 * big.epoch_seconds),
+                           full=shown(1000 * full.epoch_seconds))
+                  if full.epoch_seconds > big.epoch_seconds else "")
         shown_study = mo.vstack([
             lesson.figure("study", _chart, _rows, datasets=_data),
             mo.Html(f'<p class="kaibo-legend">{lesson.t("study_legend")}</p>'),
@@ -215,19 +269,34 @@ def _(lesson, run_study, ui):
                            epoch_one=f"{shown(1000 * one.epoch_seconds)} ms",
                            epoch_64=f"{shown(1000 * summaries[64].epoch_seconds)} ms",
                            epoch_full=f"{shown(1000 * full.epoch_seconds)} ms"),
-            lesson.md("study_read", best=best, verdict=verdict, one_updates=one.updates,
-                      full_updates=full.updates, full=percent(full.mean), full_train=percent(full.train_mean),
-                      gap=f"{100 * max(s.train_mean - s.mean for s in summaries.values()):.1f}",
-                      step=shown(1e6 * one_step), big_step=shown(1e3 * big_step), n=STUDY_SIZES[-1],
-                      step_ratio=shown(big_step / one_step), speedup=shown(one.epoch_seconds / full.epoch_seconds)),
+            lesson.md("study_read", verdict=verdict, under=under, best=best,
+                      gap=f"{points(gap.train_mean) - points(gap.mean):.1f}", gap_b=gap.batch_size,
+                      step=about(1e6 * one_step), big_step=about(1e3 * big_step), n=full_batch,
+                      step_ratio=about(big_step / one_step), speedup=about(one.epoch_seconds / full.epoch_seconds),
+                      slower=slower),
         ])
     shown_study
-    return
+    return (study,)
 
 
 @app.cell
-def _(lesson):
-    lesson.md("closing")
+def _(kinds, lesson, study, ui):
+    # The summary says what the sections above have shown: the study's conclusions only once it has run.
+    _diverged = [run.batch_size for run in kinds.values() if run.stopped_at is not None]
+    _said = [lesson.t("closing.noise"), lesson.t("closing.steps"),
+             lesson.t("closing.rate_seen", b=_diverged[0], lr=ui.value["lr"]) if _diverged else
+             lesson.t("closing.rate_try"),
+             lesson.t("closing.jitter")]
+    if study is None:
+        _said.append(lesson.t("closing.waiting"))
+    else:
+        _everyone = STUDY_SIZES[-1]
+        _best, _full = study.best(), study.summary(_everyone)
+        if _best != _everyone:
+            _said.append(lesson.t("closing.time", n=_everyone, best=_best, epochs=study.epochs,
+                                  best_accuracy=percent(study.summary(_best).mean), full=percent(_full.mean)))
+        _said.append(lesson.t("closing.updates" if study.under_trained(_everyone) else "closing.seeds"))
+    lesson.md("closing.page", points="\n".join(f"- {line}" for line in _said))
     return
 
 

@@ -1,6 +1,7 @@
 """Lesson 3 in the browser: the step slider walks the backward pass (the graph and the numbers follow), a
 variable's slider recomputes everything, a typed expression is drawn and one that is not allowed is refused
-with its message; in Japanese and English. Screenshots of every built-in example and of a learner's own
+with its message; the self-check is answered wrongly, then rightly, from the numbers the library computes;
+in Japanese and English. Screenshots of every built-in example and of a learner's own
 15-node expression land in test-output/browser/<test>/ to be looked at."""
 
 from playwright.sync_api import expect
@@ -67,10 +68,21 @@ def test_stepping_and_values_redraw_the_graph(lab: Lab) -> None:
     assert lab.query() == {"lang": "en", "step": "4", "a": "0.6"}
     shows(lab, first.text, {**first.values, "a": 0.6}, 4, "en")
 
+    built = parse(first.text).build({**first.values, "a": 0.6})
+    built.root.backward()
+    right = "negative" if built.leaves["a"].grad < 0 else "positive"
+    wrong = {"negative": "positive", "positive": "negative"}[right]
+    lab.self_check("sign", lesson(f"check.sign.{wrong}", "en"), lesson(f"check.sign.{right}", "en"),
+                   lesson("check.sign.where", "en"))
+    lab.self_check("count", lesson("check.count.one", "en"), lesson("check.count.two", "en"),  # a is used twice
+                   lesson("check.count.where", "en", name="a"))
+    lab.self_check("second", lesson("check.second.no", "en"), lesson("check.second.yes", "en"),  # a's second
+                   lesson("check.second.where", "en"))
+
 
 def test_every_built_in_example_is_drawn(lab: Lab) -> None:
     for found in EXAMPLES[1:]:
-        step = min(3, found.expression.nodes)
+        step = min(3, found.expression.nodes - 1)  # a step with labelled arrows (a*a: its two, side by side)
         lab.open(SLUG, "en", expr=found.text, step=step)
         shows(lab, found.text, found.values, step, "en")
         lab.shot(found.name)

@@ -9,8 +9,8 @@ import pytest
 
 from kaibo.engine.expression import MAX_DEPTH, parse
 from kaibo.engine.expression_examples import EXAMPLES, start_value
-from kaibo.engine.scalar_graph import backward_steps, graph
-from kaibo.lab.figures.backpropagation import BOX_H, BOX_W, MAX_WIDTH, layout, moment, received_by
+from kaibo.engine.scalar_graph import graph
+from kaibo.lab.figures.backpropagation import BOX_H, BOX_W, MAX_WIDTH, layout
 from kaibo.lab.page import Lesson
 from tests.engine.test_expression import LARGEST
 from tests.lab.test_pages import load
@@ -94,17 +94,3 @@ def test_the_drawing_stays_legible(text: str) -> None:
 
 def test_the_deepest_accepted_expression_is_as_deep_as_allowed() -> None:
     assert DEEPEST.count("(") == MAX_DEPTH - 1  # seven minus signs and a product: MAX_DEPTH operations
-
-
-def test_moments_follow_the_walk() -> None:
-    built = parse(EXAMPLES[0].text).build(EXAMPLES[0].values)  # (a*b + c).tanh() * a
-    steps = list(backward_steps(built.root))
-    a = next(n["id"] for n in graph(built.root)["nodes"] if n["label"] == "a")
-    assert [step for step, _, _ in received_by(steps, a)] == [1, 4]  # from the final product, then from a*b
-    before = moment(steps, 0)
-    assert before.current is None and not before.done and not before.received
-    at_4 = moment(steps, 4)
-    assert at_4.current == steps[3].id and set(at_4.done) == {s.id for s in steps[:3]}
-    assert [c for _, c in at_4.received[a]] == [c for _, _, c in received_by(steps, a)]  # both arrived
-    last = moment(steps, len(steps))
-    assert last.current == a and last.done[steps[0].id] == 1.0 and not last.received

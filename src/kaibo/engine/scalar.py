@@ -202,21 +202,20 @@ class Value:
         ``backward()`` is this generator run to the end; a lesson can stop after every yield instead
         (``kaibo.engine.scalar_graph.backward_steps`` adds ids and local derivatives to each step).
         """
-        # Gradients of *this* pass live here until their node is reached; only then are they added to
-        # `.grad`. Adding straight into `.grad` would push an old pass's gradient down a second time when
-        # backward() is called again, instead of simply adding the same amounts again.
+        # `pending` holds each node's gradient from *this* pass, summed as the contributions arrive; it is
+        # added to `.grad` once, when the node is reached. (Adding straight into `.grad` would pass an
+        # earlier backward()'s gradient down a second time.)
         order = self.topological_order()
         pending = dict.fromkeys(order, 0.0)
         pending[self] = 1.0                            # the seed: d(output)/d(output) = 1
-        for node in reversed(order):
-            upstream = pending[node]
+        for node in reversed(order):                   # the output first: every user of a node comes before it
+            upstream = pending[node]                   # complete: every contribution to it has arrived
             node.grad += upstream
-            # The chain rule: d(output)/d(parent) gets upstream × d(node)/d(parent) from this path.
+            # The chain rule: each parent gets upstream × d(node)/d(parent) along this path ...
             contributions = tuple([upstream * d for d in node.local])
-            # One local derivative per parent (the tests check every op). No strict=: any keyword argument,
-            # even strict=False, doubles what zip costs here.
-            for parent, c in zip(node.parents, contributions):  # noqa: B905
-                pending[parent] += c
+            # ... added to what it has already received (+=, never =): a parent used twice gets two.
+            for k, parent in enumerate(node.parents):
+                pending[parent] += contributions[k]
             yield node, upstream, contributions
 
     def backward(self) -> None:

@@ -6,7 +6,7 @@ output last), so a step of the walk can be pointed at in the drawing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kaibo.engine.scalar import Value
@@ -101,6 +101,75 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
             contributions=tuple(contributions),
             received=tuple(received),
         )
+
+
+def received_by(steps: Sequence[BackwardStep], node_id: int) -> list[tuple[int, int, float]]:
+    """Every contribution a node receives in the whole pass: (step, from node id, amount), steps counted
+    from 1, in order (``x * x`` sends x two at the same step)."""
+    return [(k, s.id, c) for k, s in enumerate(steps, start=1)
+            for parent, c in zip(s.parents, s.contributions, strict=True) if parent == node_id]
+
+
+# A node's state during the backward pass, in the order a node goes through them backwards: nothing has
+# arrived; some of its contributions have; all have (its gradient is final, though it has not passed it on
+# yet: a node is processed only in its turn); processed at the step looked at; processed before it.
+STATES = ("waiting", "partial", "complete", "current", "done")
+
+
+@dataclass(frozen=True)
+class NodeProgress:
+    """One node after some steps of the backward pass.
+
+    Attributes
+    ----------
+    state : str
+        One of `STATES`.
+    arrived : tuple of float
+        The contributions it has received so far, in order (the output's is the seed, 1).
+    expected : int
+        How many it receives in the whole pass: one per use of the node (``x * x`` uses x twice), one (the
+        seed) for the output.
+    """
+
+    state: str
+    arrived: tuple[float, ...]
+    expected: int
+
+    @property
+    def grad(self) -> float:
+        """The sum of what has arrived: its gradient so far, final once every contribution is in."""
+        total = 0.0  # summed from 0.0 in arrival order, as `Value.chain_rule` does: the same float exactly
+        for c in self.arrived:
+            total += c
+        return total
+
+
+def progress(steps: Sequence[BackwardStep], step: int) -> dict[int, NodeProgress]:
+    """Every node's state after ``step`` of the `backward_steps` (counted from 1; 0: before the first).
+
+    A node is "complete" as soon as its last contribution arrives, which can be long before its own turn
+    (an input used early in the forward pass is reached late), and "partial" while only some have.
+    """
+    expected = {s.id: 0 for s in steps}
+    expected[steps[0].id] = 1  # the output: the seed
+    arrived: dict[int, list[float]] = {s.id: [] for s in steps}
+    for s in steps:
+        for parent in s.parents:
+            expected[parent] += 1
+    for k, s in enumerate(steps[:step], start=1):
+        if k == 1:
+            arrived[s.id].append(1.0)
+        for parent, c in zip(s.parents, s.contributions, strict=True):
+            arrived[parent].append(c)
+    processed = {s.id: k for k, s in enumerate(steps[:step], start=1)}
+    states = {}
+    for i, got in arrived.items():
+        if i in processed:
+            state = "current" if processed[i] == step else "done"
+        else:
+            state = "waiting" if not got else "complete" if len(got) == expected[i] else "partial"
+        states[i] = NodeProgress(state, tuple(got), expected[i])
+    return states
 
 
 # Each op of `Value` and the method that makes its node ("**n" for every exponent n).

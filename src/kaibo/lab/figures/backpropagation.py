@@ -6,12 +6,15 @@ renders in the browser with nothing installed (no Graphviz) and exports as PNG o
 - each node sits in a column: inputs on the left, every op one column right of its furthest input, the
   output on the right; an input used only late (a bias) sits just before its first use;
 - an edge that skips columns bends through a waypoint in each column it crosses (Sugiyama's "dummy
-  nodes"), so it never runs through a box; the order within each column is chosen by a few sweeps of the
-  barycentre rule (each item goes where its neighbours are), which removes most crossings;
-- an op's inputs arrive at separate points of its left side, in argument order, so ``x * x`` shows two
-  arrows from x: the gradient goes back along both.
+  nodes"), so it never runs through a box; the order within each column is chosen by sweeps of the
+  barycentre rule (each item goes where its neighbours are) and swaps of neighbours in a column, keeping
+  the order with the fewest crossings;
+- a node's uses leave from separate points of its right side and an op's inputs arrive at separate points
+  of its left side, so ``x * x`` shows two parallel arrows from x: the gradient goes back along both;
+- what an arrow carries back is written on the arrow itself, in the gap just before the node it enters.
 
-Every number comes from `kaibo.engine.scalar_graph`: the graph and the steps of `backward_steps`.
+Every number comes from `kaibo.engine.scalar_graph`: the graph, the steps of `backward_steps` and each
+node's state in `progress`.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 
 import altair as alt
 
-from kaibo.engine.scalar_graph import BackwardStep
+from kaibo.engine.scalar_graph import STATES, BackwardStep, progress
 from kaibo.lab.exhibits import shown
 
 BOX_W, BOX_H = 90, 52        # a node's box, in pixels
@@ -31,11 +34,14 @@ BOX_W, BOX_H = 90, 52        # a node's box, in pixels
 COLUMN, MAX_WIDTH = 160, 970
 MIN_COLUMN = BOX_W + 16      # room left between boxes for the arrows
 NODE_GAP, WAYPOINT_GAP = BOX_H + 22, 12  # vertical room an item takes in its column
-PORT = 16                    # distance between the points where an op's inputs arrive
+PORT = 16                    # distance between the points where a node's arrows leave or arrive
 MARGIN = 12
-STATES = ("current", "done", "receiving", "waiting")
-FILL = {"current": "#fed7aa", "done": "#dcfce7", "receiving": "#fef9c3", "waiting": "#ffffff"}
-STROKE = {"current": "#ea580c", "done": "#15803d", "receiving": "#ca8a04", "waiting": "#9ca3af"}
+# The legend's order: the node at this step first, then backwards through a node's life.
+SHOWN = ("current", "done", "complete", "partial", "waiting")
+assert set(SHOWN) == set(STATES)
+FILL = {"current": "#fed7aa", "done": "#dcfce7", "complete": "#dbeafe", "partial": "#fef9c3", "waiting": "#ffffff"}
+STROKE = {"current": "#ea580c", "done": "#15803d", "complete": "#2563eb", "partial": "#ca8a04",
+          "waiting": "#9ca3af"}
 HOT, EDGE = "#ea580c", "#9ca3af"
 
 
@@ -88,27 +94,41 @@ def layout(graph: dict[str, list[dict]]) -> Layout:
     x = {item: MARGIN + BOX_W / 2 + c * step for c, col in enumerate(columns) for item in col}
     centre = {n["id"]: (x[("node", n["id"])], y[("node", n["id"])]) for n in nodes}
 
-    routes = []
-    for e, chain in zip(edges, chains, strict=True):
-        (sx, sy), (tx, ty) = centre[e["source"]], centre[e["target"]]
-        # Through a column it crosses, an edge runs level for the width of a box, so it can bend only in the
-        # gaps between columns, where no box is.
-        routes.append([(sx + BOX_W / 2, sy), *(point for item in chain[1:-1]
-                                               for point in ((x[item] - BOX_W / 2, y[item]),
-                                                             (x[item] + BOX_W / 2, y[item])))])
-    # An op's inputs arrive at separate points of its left side, ordered by where they come from (top to
-    # bottom, so they do not cross); two edges from one node (x * x) keep their argument order.
+    # Through a column it crosses, an edge runs level for the width of a box, so it can bend only in the
+    # gaps between columns, where no box is.
+    middles = [[point for item in chain[1:-1] for point in ((x[item] - BOX_W / 2, y[item]),
+                                                             (x[item] + BOX_W / 2, y[item]))] for chain in chains]
+    # A node's uses leave from separate points of its right side, ordered by where they go (top to bottom,
+    # so they do not cross); then an op's inputs arrive at separate points of its left side, ordered by
+    # where they come from. Two edges between the same nodes (x * x) keep their argument order at both
+    # ends, so they run side by side.
+    starts: dict[int, tuple[float, float]] = {}
+    for s, (sx, sy) in centre.items():
+        out = sorted((k for k, e in enumerate(edges) if e["source"] == s),
+                     key=lambda k: ((middles[k] or [centre[edges[k]["target"]]])[0][1], k))
+        for port, k in enumerate(out):
+            starts[k] = (sx + BOX_W / 2, sy + _offset(port, len(out)))
+    routes = [[starts[k], *middles[k]] for k in range(len(edges))]
     for t, (tx, ty) in centre.items():
         into = sorted((k for k, e in enumerate(edges) if e["target"] == t), key=lambda k: (routes[k][-1][1], k))
         for port, k in enumerate(into):
-            routes[k].append((tx - BOX_W / 2, ty + (port - (len(into) - 1) / 2) * PORT))
+            routes[k].append((tx - BOX_W / 2, ty + _offset(port, len(into))))
     width = MARGIN * 2 + BOX_W + (len(columns) - 1) * step
     height = max(v for _, v in centre.values()) + BOX_H / 2 + MARGIN
     return Layout(centre, routes, width, height)
 
 
-def _order(columns: list[list[tuple]], left: dict, right: dict, sweeps: int = 8) -> None:
-    """Reorder each column, in place, by the mean position of its neighbours in the column just swept."""
+def _offset(port: int, ports: int) -> float:
+    """Where the `port`-th of `ports` points sits on a side of a box, from its middle (within the box)."""
+    gap = min(PORT, (BOX_H - 12) / max(ports - 1, 1))
+    return (port - (ports - 1) / 2) * gap
+
+
+def _order(columns: list[list[tuple]], left: dict, right: dict, sweeps: int = 12) -> None:
+    """Reorder each column, in place: sweeps of the barycentre rule (each item to the mean position of its
+    neighbours in the column just swept), each followed by swaps of neighbouring items wherever a swap
+    removes crossings; the order with the fewest crossings seen is kept."""
+    best, fewest = [list(col) for col in columns], _crossings(columns, right)
     for sweep in range(sweeps):
         forward = sweep % 2 == 0
         indices = range(1, len(columns)) if forward else range(len(columns) - 2, -1, -1)
@@ -123,6 +143,39 @@ def _order(columns: list[list[tuple]], left: dict, right: dict, sweeps: int = 8)
                 return sum(near) / len(near) if near else current[item]
 
             columns[c].sort(key=key)
+        _swap_neighbours(columns, right)
+        if (count := _crossings(columns, right)) < fewest:
+            best, fewest = [list(col) for col in columns], count
+    columns[:] = best
+
+
+def _crossings(columns: list[list[tuple]], right: dict, only: range | None = None) -> int:
+    """How many pairs of edges cross between neighbouring columns (between columns c and c + 1 for each c
+    in `only`, all of them by default)."""
+    count = 0
+    for c in only if only is not None else range(len(columns) - 1):
+        there = {item: k for k, item in enumerate(columns[c + 1])}
+        ends = [(k, there[b]) for k, a in enumerate(columns[c]) for b in right[a]]
+        count += sum(1 for i, (a1, b1) in enumerate(ends) for a2, b2 in ends[i + 1:]
+                     if (a1 - a2) * (b1 - b2) < 0)
+    return count
+
+
+def _swap_neighbours(columns: list[list[tuple]], right: dict) -> None:
+    """Swap two neighbouring items of a column wherever that lowers the crossings on both its sides; again
+    until no swap helps."""
+    improved = True
+    while improved:
+        improved = False
+        for c, col in enumerate(columns):
+            sides = range(max(c - 1, 0), min(c + 1, len(columns) - 1))
+            for k in range(len(col) - 1):
+                before = _crossings(columns, right, sides)
+                col[k], col[k + 1] = col[k + 1], col[k]
+                if _crossings(columns, right, sides) < before:
+                    improved = True
+                else:
+                    col[k], col[k + 1] = col[k + 1], col[k]
 
 
 def _heights(columns: list[list[tuple]], left: dict, right: dict, sweeps: int = 12) -> dict[tuple, float]:
@@ -153,46 +206,6 @@ def _heights(columns: list[list[tuple]], left: dict, right: dict, sweeps: int = 
     return {i: v - top + MARGIN for i, v in y.items()}
 
 
-@dataclass(frozen=True)
-class Moment:
-    """The backward pass after `step` of its steps (0: not started), as the figure and the text show it.
-
-    Attributes
-    ----------
-    step : int
-    current : int or None
-        The id of the node processed at this step.
-    done : dict of int to float
-        The nodes processed before this step, each with its (final) gradient.
-    received : dict of int to list of (int, float)
-        For each node not yet processed, what it has received so far: (step, amount), in order.
-    """
-
-    step: int
-    current: int | None
-    done: dict[int, float]
-    received: dict[int, list[tuple[int, float]]]
-
-
-def moment(steps: Sequence[BackwardStep], step: int) -> Moment:
-    """Where the walk stands after `step` steps (from 1; 0 before the first)."""
-    received: dict[int, list[tuple[int, float]]] = {}
-    done: dict[int, float] = {}
-    for k, s in enumerate(steps[:step], start=1):
-        if k < step:
-            done[s.id] = s.upstream
-        received.pop(s.id, None)
-        for parent, c in zip(s.parents, s.contributions, strict=True):
-            received.setdefault(parent, []).append((k, c))
-    return Moment(step, steps[step - 1].id if step else None, done, received)
-
-
-def received_by(steps: Sequence[BackwardStep], node_id: int) -> list[tuple[int, int, float]]:
-    """Every contribution a node receives in the whole pass: (step, from node id, amount), in order."""
-    return [(k, s.id, c) for k, s in enumerate(steps, start=1)
-            for parent, c in zip(s.parents, s.contributions, strict=True) if parent == node_id]
-
-
 def node_name(node: dict) -> str:
     """How the page names a node: a variable by its name, a number by its value, an op by its id."""
     return node["label"] if node["label"] else f"#{node['id']}"
@@ -204,29 +217,24 @@ def graph_chart(lesson, graph: dict[str, list[dict]], steps: Sequence[BackwardSt
     highlighted, the arrows into it (the paths its gradient goes back along) labelled with what each
     carries. Returns the chart, the data sets it names, and the CSV rows (one per node)."""
     placed = layout(graph)
-    now = moment(steps, step)
-    hot = {k for k, e in enumerate(graph["edges"]) if e["target"] == now.current}
+    states = progress(steps, step)
+    current = steps[step - 1].id if step else None
+    hot = {k for k, e in enumerate(graph["edges"]) if e["target"] == current}
     sent = dict(zip(sorted(hot), steps[step - 1].contributions, strict=True)) if step else {}
     boxes, rows = [], []
     for n in graph["nodes"]:
-        i, (cx, cy) = n["id"], placed.centre[n["id"]]
-        if i == now.current:
-            state, grad = "current", shown(steps[step - 1].upstream)
-        elif i in now.done:
-            state, grad = "done", shown(now.done[i])
-        elif i in now.received:
-            state, grad = "receiving", shown(sum(c for _, c in now.received[i])) + " …"
-        else:
-            state, grad = "waiting", "?"
+        i, (cx, cy), now = n["id"], placed.centre[n["id"]], states[n["id"]]
         title = node_name(n) if not n["op"] else f"#{i}  {n['op']}"
+        if now.state in ("partial", "complete"):  # how many of its contributions have arrived
+            title += f"   {len(now.arrived)}/{now.expected}"
+        grad = {"waiting": "?", "partial": f"{shown(now.grad)} …"}.get(now.state, shown(now.grad))
         boxes.append({"id": i, "x0": cx - BOX_W / 2, "x1": cx + BOX_W / 2, "y0": cy - BOX_H / 2,
                       "y1": cy + BOX_H / 2, "x": cx, "title": title, "data": f"data {shown(n['data'])}",
-                      "grad": f"grad {grad}", "state": lesson.t(f"state.{state}"), "kind": state,
+                      "grad": f"grad {grad}", "state": lesson.t(f"state.{now.state}"), "kind": now.state,
                       "computes": source[i], "y_title": cy - 13, "y_data": cy + 3, "y_grad": cy + 18})
         rows.append({"step": step, "id": i, "op": n["op"], "label": n["label"], "computes": source[i],
-                     "data": n["data"], "state": state,
-                     "grad": steps[step - 1].upstream if state == "current" else now.done.get(i, ""),
-                     "received_so_far": sum(c for _, c in now.received[i]) if state == "receiving" else ""})
+                     "data": n["data"], "state": now.state, "arrived": len(now.arrived), "expected": now.expected,
+                     "grad_so_far": now.grad if now.arrived else ""})
     lines, heads, labels = [], [], []
     for k, points in enumerate(placed.routes):
         for order, (px, py) in enumerate(points):
@@ -234,8 +242,8 @@ def graph_chart(lesson, graph: dict[str, list[dict]], steps: Sequence[BackwardSt
         (ax, ay), (bx, by) = points[-2], points[-1]
         heads.append({"x": bx - 3, "y": by, "hot": k in hot,
                       "angle": math.degrees(math.atan2(bx - ax, -(by - ay)))})  # Vega: clockwise from up
-        if k in sent:  # above the middle of the arrow's last stretch
-            labels.append({"x": (ax + bx) / 2, "y": (ay + by) / 2 - 7, "carried": f"←{shown(sent[k])}"})
+        if k in sent:  # on the arrow itself, in the middle of its last stretch: it can belong to no other
+            labels.append({"x": (ax + bx) / 2, "y": (ay + by) / 2, "carried": f"←{shown(sent[k])}"})
     data = {"boxes": boxes, "lines": lines, "heads": heads, "labels": labels}
     return _draw(lesson, placed, bool(labels)), data, rows
 
@@ -245,13 +253,13 @@ def _draw(lesson, placed: Layout, labelled: bool):
     down = alt.Scale(domain=[0, placed.height], nice=False, zero=False, reverse=True)  # y grows downwards
     x, y = alt.X("x:Q", axis=None, scale=across), alt.Y("y:Q", axis=None, scale=down)
     boxes, lines, heads = (alt.Chart(alt.NamedData(name)) for name in ("boxes", "lines", "heads"))
-    names = [lesson.t(f"state.{s}") for s in STATES]
+    names = [lesson.t(f"state.{s}") for s in SHOWN]
     fill = alt.Color("state:N", title=lesson.t("legend_title"),
-                     scale=alt.Scale(domain=names, range=[FILL[s] for s in STATES]),
+                     scale=alt.Scale(domain=names, range=[FILL[s] for s in SHOWN]),
                      legend=alt.Legend(orient="top", direction="horizontal", symbolType="square",
                                        symbolSize=220, symbolStrokeColor="#6b7280", labelLimit=400,
                                        titleLimit=400, columns=2))
-    stroke = alt.Stroke("kind:N", scale=alt.Scale(domain=list(STATES), range=[STROKE[s] for s in STATES]),
+    stroke = alt.Stroke("kind:N", scale=alt.Scale(domain=list(SHOWN), range=[STROKE[s] for s in SHOWN]),
                         legend=None)
     colour = alt.condition("datum.hot", alt.value(HOT), alt.value(EDGE))
     width = alt.condition("datum.hot", alt.value(3), alt.value(1.4))
@@ -272,9 +280,9 @@ def _draw(lesson, placed: Layout, labelled: bool):
     ]
     if labelled:  # what each arrow into the current node carries back, on a white outline over the lines
         labels = alt.Chart(alt.NamedData("labels"))
-        layers += [labels.mark_text(fontSize=11, fontWeight="bold", stroke="white", strokeWidth=4,
-                                    strokeJoin="round").encode(x, y, text="carried:N"),
-                   labels.mark_text(fontSize=11, fontWeight="bold", color=HOT)
+        layers += [labels.mark_text(fontSize=11, fontWeight="bold", baseline="middle", stroke="white",
+                                    strokeWidth=4, strokeJoin="round").encode(x, y, text="carried:N"),
+                   labels.mark_text(fontSize=11, fontWeight="bold", baseline="middle", color=HOT)
                    .encode(x, y, text="carried:N")]
     # Every y carries axis=None: a layer left with the default axis beside layers without one breaks Vega's
     # view in the browser (measured: "Cannot read properties of undefined (reading 'forEach')").

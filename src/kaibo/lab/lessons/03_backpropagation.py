@@ -26,7 +26,7 @@ with app.setup:
     from kaibo.engine import expression_examples as examples
     from kaibo.engine.expression import Expression, parse
     from kaibo.engine.scalar import Value
-    from kaibo.engine.scalar_graph import backward_steps, graph, op_method
+    from kaibo.engine.scalar_graph import backward_steps, graph, op_method, received_by
     from kaibo.errors import InputError
     from kaibo.lab.controls import Slider, Text
     from kaibo.lab.exhibits import shown, tex
@@ -72,10 +72,19 @@ def math_name(g: dict, node_id: int) -> str:
 
 @app.function
 def chain_rule_lines() -> str:
-    """The heart of `Value.chain_rule`: from the line that orders the nodes to the end."""
+    """The heart of `Value.chain_rule`: from the comment above the line that orders the nodes to the end."""
     lines = textwrap.dedent(inspect.getsource(Value.chain_rule)).splitlines(keepends=True)
     start = next(k for k, line in enumerate(lines) if line.lstrip().startswith("order = "))
+    while lines[start - 1].lstrip().startswith("#"):
+        start -= 1
     return textwrap.dedent("".join(lines[start:]))
+
+
+@app.function
+def bare(x: float) -> str:
+    """A number alone in a formula, a result or a first term: without the brackets `tex` gives a negative
+    number for a product (0.47 × (−1.5) = −0.705)."""
+    return tex(x).removeprefix("(").removesuffix(")")
 
 
 @app.function
@@ -87,15 +96,16 @@ def step_text(lesson, g: dict, steps: list, k: int, source: dict, variables: tup
     op = f"`{n['op']}`" if n["op"] else lesson.t("leaf")
     parts = [lesson.md("step_title", k=k, total=len(steps), name=here, op=op,
                        computes=source[s.id])]
-    got = draw.received_by(steps, s.id)
+    got = received_by(steps, s.id)
     if k == 1:
         parts.append(lesson.md("step_seed", name=here))
     else:
-        pieces = " + ".join(f"{tex(c)}" for _, _, c in got)
+        pieces = " + ".join([bare(got[0][2]), *(tex(c) for _, _, c in got[1:])])
         whence = lesson.t("separator").join(lesson.t("from_step", step=j, name=name_of(g, i)) for j, i, _ in got)
-        parts.append(lesson.md("step_upstream", name=here, count=len(got), whence=whence))
-        parts.append(mo.md(rf"$$\frac{{\partial L}}{{\partial {y}}} = {pieces} = {tex(s.upstream)}$$"
-                           if len(got) > 1 else rf"$$\frac{{\partial L}}{{\partial {y}}} = {tex(s.upstream)}$$"))
+        parts.append(lesson.md("step_upstream" if len(got) > 1 else "step_upstream_one", name=here,
+                               count=len(got), whence=whence))
+        parts.append(mo.md(rf"$$\frac{{\partial L}}{{\partial {y}}} = {pieces} = {bare(s.upstream)}$$"
+                           if len(got) > 1 else rf"$$\frac{{\partial L}}{{\partial {y}}} = {bare(s.upstream)}$$"))
     if not s.parents:
         kind = "step_variable" if n["label"] in variables else "step_number"
         parts.append(lesson.md(kind, name=here, grad=shown(s.upstream)))
@@ -107,15 +117,21 @@ def step_text(lesson, g: dict, steps: list, k: int, source: dict, variables: tup
     rules = RULES["**" if n["op"].startswith("**") else n["op"]]
     lines = []
     for j, (p, local, c, before) in enumerate(zip(s.parents, s.local, s.contributions, s.received, strict=True)):
-        u = names[j]
+        named = names[j]  # the input as the formula names it: a, w_{1}, \#3
         rule = rules[j].replace("{n}", n["op"][2:]) if n["op"].startswith("**") else rules[j]
         said = rule.rsplit("=", 1)[-1].strip()  # a rule that is already a number (1, -1) is not said twice
-        lines.append(rf"$${rule}$$" if said == tex(local).strip("()") else rf"$${rule} = {tex(local)}$$")
-        lines.append(rf"$$\frac{{\partial L}}{{\partial {u}}} \mathrel{{+}}= \frac{{\partial L}}{{\partial {y}}}"
-                     rf" \times {tex(local)} = {tex(s.upstream)} \times {tex(local)} = {tex(c)}$$")
-        count = sum(1 for j2, _, _ in draw.received_by(steps, p) if j2 < k) + s.parents[:j].count(p) + 1
-        lines.append(lesson.t("so_far", name=name_of(g, p), before=shown(before), after=shown(before + c),
-                              count=count) + (" " + lesson.t("so_far_again") if count > 1 else ""))
+        lines.append(rf"$${rule}$$" if said == bare(local) else rf"$${rule} = {bare(local)}$$")
+        # The update `pending[parent] += contribution` of the code, as maths: the new sum so far of ∂L/∂u.
+        # The local factor keeps the rule's u or v: in x * x both are x, and ∂y/∂x alone would mean their sum.
+        grad_u, grad_y = rf"\frac{{\partial L}}{{\partial {named}}}", rf"\frac{{\partial L}}{{\partial {y}}}"
+        lines.append(rf"$${grad_u} \leftarrow {grad_u} + {grad_y} \times \frac{{\partial y}}{{\partial {'uv'[j]}}}"
+                     rf" = {bare(before)} + {tex(s.upstream)} \times {tex(local)} = {bare(before + c)}$$")
+        arrived = sum(1 for j2, _, _ in received_by(steps, p) if j2 < k) + s.parents[:j].count(p) + 1
+        expected = len(received_by(steps, p))
+        said = "only" if expected == 1 else "complete" if arrived == expected else "partial"
+        lines.append(lesson.t(f"so_far.{said}", name=name_of(g, p), arrived=arrived, expected=expected)
+                     + (" " + lesson.t("so_far_again") if arrived > 1 else ""))
+    lines.append(lesson.t("update_note"))
     parts.append(mo.md("\n\n".join(lines)))
     code = textwrap.dedent(inspect.getsource(op_method(n["op"])))
     return parts, code
@@ -206,9 +222,8 @@ def _(lesson, reset, steps):
 def _(built, g, lesson, source, step_ui, steps):
     k = step_ui.value["step"]
     _chart, _data, _rows = draw.graph_chart(lesson, g, steps, k, source)
-    now = draw.moment(steps, k)
     grads = ", ".join(f"∂L/∂{name} = {shown(leaf.grad)}" for name, leaf in built.leaves.items())
-    here = g["nodes"][now.current] if k else None
+    here = g["nodes"][steps[k - 1].id] if k else None
     current = f"{draw.node_name(here)} ({here['op'] or lesson.t('leaf')})" if here else "—"
     mo.vstack([
         lesson.figure("graph", _chart, _rows, datasets=_data),
@@ -240,7 +255,7 @@ def _(built, g, lesson, steps):
     ids = {node["label"]: node["id"] for node in g["nodes"] if node["label"] in built.leaves}
     sums = []
     for name, i in ids.items():
-        got = draw.received_by(steps, i)
+        got = received_by(steps, i)
         if len(got) > 1:
             terms = " + ".join(f"{tex(c)}" for _, _, c in got)
             whence = lesson.t("separator").join(lesson.t("from_step", step=j, name=name_of(g, f)) for j, f, _ in got)
@@ -304,12 +319,12 @@ def _(lesson):
 def _(built, g, k, lesson, quiz, steps):
     first = next(iter(built.leaves))
     grad = built.leaves[first].grad
-    counts = {name: len(draw.received_by(steps, node["id"]))
+    counts = {name: len(received_by(steps, node["id"]))
               for name in built.leaves for node in g["nodes"] if node["label"] == name}
     most = max(counts, key=counts.get)
     # Counted, not read off a sum: an earlier contribution can be exactly 0 (relu below its kink).
     seconds = [p for p in set(steps[k - 1].parents)
-               if len([1 for j, _, _ in draw.received_by(steps, p) if j <= k]) > 1] if k else []
+               if len([1 for j, _, _ in received_by(steps, p) if j <= k]) > 1] if k else []
     lesson.check(
         quiz,
         asked={"sign": {"name": first}, "count": {"name": most}, "second": {"step": k}},

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from kaibo.engine import Tensor, gradcheck
 from kaibo.i18n import t
 from kaibo.lab.exhibits import shown
+from kaibo.lab.figures.numerical_gradient import power
 from kaibo.train import patients_network
 from tests.browser.lab import Lab
 
@@ -35,28 +36,40 @@ def sweeps(fn: str, x: float) -> dict:
     return {d: gradcheck.sweep(value(d), derivative, x, d) for d in ("float64", "float32")}
 
 
+def best_shown(hs: np.ndarray, error: float, lang: str) -> str:
+    """The smallest error's h as the table should say it: the one h, or how many tie and between which."""
+    if len(hs) == 1:
+        return lesson("best", lang, h=power(hs[0]), error=power(error, 4))
+    return lesson("best_tie", lang, n=len(hs), low=power(hs.min()), high=power(hs.max()), error=power(error, 4))
+
+
 def shows_sweep(lab: Lab, fn: str, x: float, h: float, lang: str = "ja") -> None:
     """The table under the first figure shows the library's numbers for `fn` at x with h marked."""
     measured = sweeps(fn, x)
-    best = measured["float64"].best("central")
     # Each wait returns at once when the value is already there: together they wait for the cell that
     # shows them all, whichever control changed.
     for dtype, s in measured.items():
         for method in gradcheck.METHODS:
             error = s.error_at(method, h)
-            lab.wait_value(f"chosen_{method}.{dtype}", lesson("no_step", lang) if np.isnan(error) else shown(error))
-    lab.wait_value("best_central.float64", lesson("best", lang, h=shown(best[0]), error=shown(best[1])))
+            lab.wait_value(f"chosen_{method}.{dtype}", lesson("no_step", lang) if np.isnan(error) else power(error, 4))
+    for dtype, s in measured.items():
+        for method in gradcheck.METHODS:
+            lab.wait_value(f"best_{method}.{dtype}", best_shown(*s.best(method), lang))
     assert lab.value("exact") == shown(measured["float64"].exact)
-    assert lab.value("central_1e5.float64") == shown(measured["float64"].error_at("central", 1e-5))
+    assert lab.value("central_1e5.float64") == power(measured["float64"].error_at("central", 1e-5), 4)
 
 
-def test_every_control_redraws_its_figure_and_numbers(lab: Lab) -> None:
+def test_numerical_gradient_controls_redraw_figures_and_numbers(lab: Lab) -> None:
     lab.open(SLUG, "ja")
     page = lab.page
     expect(page.get_by_role("heading", name="数値微分と誤差逆伝播法", exact=True)).to_be_visible()
     shows_sweep(lab, "exp", 1.0, 1e-10)
-    # The textbook's h: in float32, 1 + 10⁻¹⁰ is 1, and the page says there is no difference to take.
+    # The "as small as possible" h: in float32, 1 + 10⁻¹⁰ is 1, and the page says there is no difference to take.
     assert lab.value("central_1e10.float32") == lesson("no_step", "ja")
+    # Beside the measured best h, the estimate's: eˣ at 1 has f = f″ = f‴ = e, so √(2ε) and ∛(3ε/2).
+    assert lab.value("predicted_forward.float64") == power((2 * gradcheck.machine_epsilon("float64")) ** 0.5) \
+        == "2.1 × 10⁻⁸"
+    assert lab.value("predicted_central.float32") == power((1.5 * gradcheck.machine_epsilon("float32")) ** (1 / 3))
     e10, e5 = (sweeps("exp", 1.0)["float64"].error_at("central", h) for h in (1e-10, 1e-5))
     expect(page.get_by_text(f"10⁻¹⁰ の方が {shown(e10 / e5)} 倍も不正確です。")).to_be_visible()
 
@@ -103,6 +116,7 @@ def test_every_control_redraws_its_figure_and_numbers(lab: Lab) -> None:
     page.get_by_role("button", name=lesson("again", "ja")).click()  # timed afresh: other times, the same counts
     lab.wait_changed(COST, figure)
     assert lab.value("forward_passes.central") == str(2 * (3 * 16 + 1))
+    expect(page.get_by_text(re.compile("最後に測った時刻"))).to_be_visible()
 
     # The gradient check: every parameter passes in float64 with the tests' h, not all in float32.
     net = patients_network.make_network()
@@ -125,12 +139,16 @@ def test_every_control_redraws_its_figure_and_numbers(lab: Lab) -> None:
     lab.wait_value("n_passed", "25")
 
 
-def test_english_and_the_language_switch(lab: Lab) -> None:
+def test_numerical_gradient_in_english_and_the_language_switch(lab: Lab) -> None:
     # tanh at 0: f(x) = 0, nothing cancels, and the page says so; a float32 check whose h is so small that
     # x + h rounds to x for some parameters.
     lab.open(SLUG, "en", fn="tanh", x=0.0, dtype="float32", check_h=1e-8)
     shows_sweep(lab, "tanh", 0.0, 1e-10, "en")
     expect(lab.page.get_by_text(re.compile("nothing cancels when they are subtracted"))).to_be_visible()
+    # The error is exactly 0 for every h from 10⁻⁸ down: the table says how many tie and between which, and
+    # the page says why only one line shows.
+    assert lab.value("best_central.float64") == lesson("best_tie", "en", n=71, low="10⁻¹⁵", high="10⁻⁸", error="0")
+    expect(lab.page.get_by_text(re.compile("line is hidden under the central one"))).to_be_visible()
     net32 = patients_network.make_network(dtype="float32")
     check32 = gradcheck.gradient_check(net32.loss, net32.params, 1e-8)
     assert lab.value("n_no_step") == str(int(np.isnan(check32.relative).sum())) != "0"

@@ -94,9 +94,10 @@ def test_error_against_h_makes_a_v(op, x: float) -> None:
     value, derivative = g.tensor_function(op), lambda v: g.backprop_derivative(op, v)
     s64, s32 = (g.sweep(value, derivative, x, dtype) for dtype in ("float64", "float32"))
     # The best h lies near √ε (forward) and ∛ε (central), far from either end of the grid.
-    assert 1e-10 <= s64.best("forward")[0] <= 1e-6 and 1e-7 <= s64.best("central")[0] <= 1e-4
-    assert 1e-6 <= s32.best("forward")[0] <= 1e-2 and 1e-4 <= s32.best("central")[0] <= 1e-1
-    # The textbook's 1e-10 is worse than 1e-5 in float64, and takes no step at all in float32.
+    for s, forward, central in ((s64, (1e-10, 1e-6), (1e-7, 1e-4)), (s32, (1e-6, 1e-2), (1e-4, 1e-1))):
+        assert forward[0] <= s.best("forward")[0].min() and s.best("forward")[0].max() <= forward[1]
+        assert central[0] <= s.best("central")[0].min() and s.best("central")[0].max() <= central[1]
+    # The "as small as possible" 1e-10 is worse than 1e-5 in float64, and takes no step at all in float32.
     assert s64.error_at("central", 1e-10) > 100 * s64.error_at("central", 1e-5)
     assert np.isnan(s32.error_at("central", 1e-10))
     # Right of the best h the error is truncation: it grows ten or a hundred times per factor of ten.
@@ -110,17 +111,51 @@ def test_error_against_h_makes_a_v(op, x: float) -> None:
         assert s64.best(method)[1] <= g.predicted_error(method, np.array([best]), eps, fx, f2, f3)[0]
 
 
+@pytest.mark.parametrize(("dtype", "tied_to"), [("float64", 1e-8), ("float32", 2.5e-4)])
+def test_a_tie_for_the_smallest_error_gives_every_h_of_it(dtype: str, tied_to: float) -> None:
+    # tanh at 0: f(x) = 0, nothing cancels, and from some h down the difference is exactly 1 = f'(0).
+    s = g.sweep(g.tensor_function(Tensor.tanh), lambda v: g.backprop_derivative(Tensor.tanh, v), 0.0, dtype)
+    for method in g.METHODS:
+        hs, error = s.best(method)
+        assert error == 0 and hs.max() == tied_to and hs.min() == 1e-15
+        assert list(hs) == [h for h in g.H_GRID if h <= tied_to]  # every h of that stretch, largest first
+    # tanh(−h) = −tanh h: at 0 the two differences are the very same number.
+    np.testing.assert_array_equal(s.estimate["forward"], s.estimate["central"])
+    # Where one h alone is best, it comes back alone.
+    hs, error = g.sweep(g.tensor_function(Tensor.exp), math.exp, 1.0, dtype).best("central")
+    assert hs.size == 1 and error > 0
+
+
+@pytest.mark.parametrize(("x", "dtype", "unchanged"), [(0.0, "float32", True), (1.0, "float64", False)])
+def test_unchanged_h_is_where_f_did_not_change(x: float, dtype: str, unchanged: bool) -> None:
+    # exp at 0 in float32: 0 + 10⁻¹² is a float32 number, but e to it rounds to 1, as e⁰ does.
+    s = g.sweep(g.tensor_function(Tensor.exp), math.exp, x, dtype)
+    for method in g.METHODS:
+        hs = s.unchanged(method)
+        assert (hs.size > 0) is unchanged
+        k = [list(s.h).index(h) for h in hs]
+        assert np.all(s.estimate[method][k] == 0) and np.all(s.error(method)[k] == abs(s.exact))
+        assert np.all([g.step_taken(np.dtype(dtype).type(s.x), h) != 0 for h in hs])
+
+
 def test_the_sweep_takes_x_as_its_dtype_stores_it() -> None:
     s = g.sweep(g.tensor_function(Tensor.exp), lambda v: math.exp(v), 0.1, "float32")
     assert s.x == float(np.float32(0.1)) != 0.1 and s.exact == math.exp(s.x)
 
 
 @pytest.mark.parametrize("method", g.METHODS)
-def test_predicted_best_h_minimises_the_predicted_error(method: str) -> None:
-    eps, fx, f2, f3 = 2.2e-16, 1.3, -0.7, 2.1
+@pytest.mark.parametrize("f2", [-0.7, 0.0, 1e-12], ids=["f''", "f'' = 0", "f'' tiny"])
+def test_predicted_best_h_minimises_the_predicted_error(method: str, f2: float) -> None:
+    eps, fx, f3 = 2.2e-16, 1.3, 2.1
     hs = np.logspace(-12, -1, 20001)
     best = hs[np.argmin(g.predicted_error(method, hs, eps, fx, f2, f3))]
-    assert g.predicted_best_h(method, eps, fx, f2, f3) == pytest.approx(best, rel=1e-3)
+    assert g.predicted_best_h(method, eps, fx, f2, f3) == pytest.approx(best, rel=1e-2)
+
+
+@pytest.mark.parametrize("method", g.METHODS)
+def test_predicted_best_h_without_rounding_or_truncation(method: str) -> None:
+    assert g.predicted_best_h(method, 2.2e-16, 0.0, 1.0, 1.0) == 0  # f(x) = 0: the smaller h the better
+    assert g.predicted_best_h(method, 2.2e-16, 1.0, 0.0, 0.0) == math.inf  # a straight line: the larger
 
 
 @pytest.mark.parametrize(("dtype", "eps"), [("float64", 2.0 ** -52), ("float32", 2.0 ** -23), (np.float32, 2.0 ** -23)])

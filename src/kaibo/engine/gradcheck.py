@@ -35,7 +35,7 @@ from kaibo.engine.tensor import Tensor
 H = 1e-6
 RTOL, ATOL = 1e-5, 1e-7
 METHODS = ("forward", "central")
-# The h of a sweep: 10 per factor of ten from 10⁻¹ down to 10⁻¹⁵, rounded to two digits (0.1, 0.079, 0.063,
+# The h of a sweep: 10 per decade from 10⁻¹ down to 10⁻¹⁵, rounded to two digits (0.1, 0.079, 0.063,
 # …) so that each is the number a reader would type, and 1e-5 and 1e-10 are exactly those literals.
 H_GRID = tuple(float(f"{10 ** (-k / 10):.2g}") for k in range(10, 151))
 
@@ -148,11 +148,18 @@ class Sweep:
         """|estimate − f'(x)| at each h (NaN where no step was taken)."""
         return np.abs(self.estimate[method] - self.exact)
 
-    def best(self, method: str) -> tuple[float, float]:
-        """The h of the grid with the smallest error, and that error."""
+    def best(self, method: str) -> tuple[np.ndarray, float]:
+        """Every h of the grid with the smallest error (largest first), and that error. Usually one h; several
+        when the smallest error comes out exactly equal at several h (0, where nothing cancels: tanh at 0).
+        On the jagged rounding arm the smallest is partly luck: `predicted_best_h` is where it is expected."""
         error = self.error(method)
-        k = int(np.nanargmin(error))
-        return float(self.h[k]), float(error[k])
+        smallest = float(np.nanmin(error))
+        return self.h[error == smallest], smallest
+
+    def unchanged(self, method: str) -> np.ndarray:
+        """The h of the grid where a step was taken but f did not change: f(x+h) was rounded to the very
+        number f(x) was, so the difference is exactly 0 and its error is |f'(x)|."""
+        return self.h[self.estimate[method] == 0]
 
     def error_at(self, method: str, h: float) -> float:
         """The error at an h of the grid (1e-5, 1e-10, …)."""
@@ -193,11 +200,19 @@ def predicted_error(method: str, h: np.ndarray, eps: float, fx: float, f2: float
 
 def predicted_best_h(method: str, eps: float, fx: float, f2: float, f3: float) -> float:
     """The h that minimises `predicted_error` (set its derivative in h to zero): forward h = √(2ε|f|/|f″|),
-    central h = ∛(3ε|f|/2|f‴|); about √ε and ∛ε when f and its derivatives are about 1 in size. (Where
-    f″ = 0 the forward difference's truncation is h²|f‴|/6, as the central one's.)"""
-    if method == "forward":
-        return float(np.sqrt(2 * eps * abs(fx) / abs(f2))) if f2 else float(np.cbrt(3 * eps * abs(fx) / abs(f3)))
-    return float(np.cbrt(3 * eps * abs(fx) / (2 * abs(f3))))
+    central h = ∛(3ε|f|/2|f‴|); about √ε and ∛ε when f and its derivatives are about 1 in size. (Where f″
+    is 0, or so small that the h² term outweighs it, the forward difference's truncation is h²|f‴|/6 as the
+    central one's, and its best h is ∛(3ε|f|/|f‴|): the candidate with the smaller error is taken.) 0 where
+    f(x) = 0 (no rounding error is predicted), infinite where no truncation error is."""
+    rounding = eps * abs(fx)
+    if rounding == 0:  # f(x) = 0: nothing to round away, and the smaller h the better
+        return 0.0
+    # The h where rounding meets the h² term of truncation (the central difference's only one) ...
+    h = float(np.cbrt(3 * rounding / (abs(f3) * (1 if method == "forward" else 2)))) if f3 else float("inf")
+    if method == "forward" and f2:  # ... or the forward difference's h term, whichever errs less there
+        h = min(h, float(np.sqrt(2 * rounding / abs(f2))),
+                key=lambda c: float(predicted_error(method, np.array([c]), eps, fx, f2, f3)[0]))
+    return h
 
 
 # ---- the gradient check ------------------------------------------------------------------------------------

@@ -21,6 +21,23 @@ from kaibo.lab.exhibits import shown
 _SUPERSCRIPTS = dict(zip("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹", strict=True))
 POWER_LABEL = "'10' + " + "".join("replace(" for _ in _SUPERSCRIPTS) + "format(round(log(datum.value) / LN10), 'd')" + \
     "".join(f", regexp('{a}', 'g'), '{b}')" for a, b in _SUPERSCRIPTS.items())
+
+
+def power(value: float, digits: int = 2) -> str:
+    """A number as a power of ten, as the page writes every h and every error in its tables: 10⁻⁵,
+    3.2 × 10⁻⁴, 1.59 × 10⁻² (`shown` would write 0.00032 beside 6.3 × 10⁻⁶, two formats in one column), to
+    `digits` significant digits (an h of the grid has two). 0 is 0, and a number from 1 to 10 is written
+    plainly (2.718, not 2.718 × 10⁰)."""
+    if value == 0:
+        return "0"
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+    if int(exponent) == 0:
+        return mantissa
+    decade = "10" + "".join(_SUPERSCRIPTS[c] for c in str(int(exponent)))
+    return decade if mantissa == "1" else f"{mantissa} × {decade}"
+
+
 COLOURS = {"forward": "#f97316", "central": "#2563eb", "backprop": "#15803d"}
 RED, GREY = "#b91c1c", "#9ca3af"
 
@@ -65,7 +82,7 @@ def sweep_chart(lesson, sweeps: dict, theory: tuple[float, float, float], chosen
                     points.append({**common, "part": "curve", "kind": kinds["predicted"], "error": guess})
         points += [{"panel": panel, "part": "mark", "method": names["forward"], "h": math.sqrt(eps), "label": "√ε"},
                    {"panel": panel, "part": "mark", "method": names["central"], "h": eps ** (1 / 3), "label": "∛ε"},
-                   {"panel": panel, "part": "chosen", "h": chosen_h, "label": f"h = {shown(chosen_h)}"}]
+                   {"panel": panel, "part": "chosen", "h": chosen_h, "label": f"h = {power(chosen_h)}"}]
         still = s.h[np.isnan(s.estimate["forward"])]
         if still.size:
             points.append({"panel": panel, "part": "still", "h": float(still.min()), "to": float(still.max()),
@@ -129,7 +146,7 @@ def cost_chart(lesson, costs: list):
 
 def check_chart(lesson, check, threshold: float):
     """The relative error of every parameter's derivative (backpropagation against central differences) on a
-    log axis, with the tests' threshold; where x ± h rounded back to x, a cross at the top edge."""
+    log axis, with the tests' threshold; where x ± h rounded back to x, a red × at the top edge."""
     values = [e for e in check.relative.tolist() if np.isfinite(e) and e > 0]
     low = min([*values, threshold]) / 3
     high = max([*values, threshold, 1.0]) * 3
@@ -141,7 +158,7 @@ def check_chart(lesson, check, threshold: float):
                         "verdict": verdict[r["passed"]]} for r in rows if np.isfinite(r["relative_error"])],
             "lost": [{"parameter": r["parameter"], "error": high}
                      for r in rows if not np.isfinite(r["relative_error"])],
-            "threshold": [{"error": threshold, "label": lesson.t("axis.threshold", rtol=shown(threshold))}]}
+            "threshold": [{"error": threshold, "label": lesson.t("axis.threshold", rtol=power(threshold))}]}
     x = alt.X("parameter:N", title=lesson.t("axis.parameter"), sort=list(check.names),
               axis=alt.Axis(labelAngle=-60, labelFontSize=10))
     y = alt.Y(**_log_axis("error", lesson.t("axis.relative_error"), low, high))
@@ -153,7 +170,8 @@ def check_chart(lesson, check, threshold: float):
         threshold_data.mark_text(color=RED, align="left", x=4, dy=-6).encode(alt.Y("error:Q"), text="label:N"),
         alt.Chart(alt.NamedData("errors")).mark_point(filled=True, size=60).encode(
             x, y, colour, tooltip=["parameter:N", alt.Tooltip("error:Q", format=".3g")]),
-        alt.Chart(alt.NamedData("lost")).mark_point(shape="cross", size=80, color=RED, filled=True).encode(x, y),
+        alt.Chart(alt.NamedData("lost")).mark_point(shape="cross", angle=45, size=80, color=RED, filled=True)
+        .encode(x, y),
     ).properties(width=640, height=240)
     return chart, rows, data
 

@@ -12,6 +12,7 @@ __generated_with = "0.25.2"
 app = marimo.App(width="medium", app_title="kaibo · 2")
 
 with app.setup:
+    import time
     from functools import cache, partial
 
     import marimo as mo
@@ -19,8 +20,9 @@ with app.setup:
 
     from kaibo.engine import Tensor, gradcheck
     from kaibo.lab.controls import Choice, LogSlider, Slider
-    from kaibo.lab.exhibits import shown
+    from kaibo.lab.exhibits import shown, tex
     from kaibo.lab.figures import numerical_gradient as draw
+    from kaibo.lab.figures.numerical_gradient import power
     from kaibo.lab.page import Lesson
     from kaibo.train import gradient_cost, patients_network
 
@@ -67,8 +69,22 @@ def checked(dtype: str, h: float) -> gradcheck.GradientCheck:
 
 @app.function
 def error_text(lesson, error: float) -> str:
-    """An error as the readouts show it; NaN means x + h rounded back to x (no step taken)."""
-    return lesson.t("no_step") if np.isnan(error) else shown(error)
+    """An error as the tables show it (as a power of ten, as every h); NaN: x + h rounded back to x (no step)."""
+    return lesson.t("no_step") if np.isnan(error) else power(error, 4)
+
+
+@app.function
+def best_text(lesson, hs: np.ndarray, error: float) -> str:
+    """The h with the smallest error: the one h, or, when several tie exactly, how many and between which."""
+    if len(hs) == 1:
+        return lesson.t("best", h=power(hs[0]), error=power(error, 4))
+    return lesson.t("best_tie", n=len(hs), low=power(hs.min()), high=power(hs.max()), error=power(error, 4))
+
+
+@app.function
+def predicted_text(lesson, h: float) -> str:
+    """The h the estimate predicts best; 0 where f(x) = 0 (no rounding predicted), ∞ where no truncation."""
+    return lesson.t("predicted_zero") if h == 0 else lesson.t("predicted_none") if np.isinf(h) else power(h)
 
 
 @app.cell
@@ -101,6 +117,7 @@ def _(lesson, reset):
     mo.vstack([
         lesson.anchor(ANCHORS[0]),
         lesson.md("controls_intro"),
+        lesson.md("sweep_guide"),
         ui["fn"],
         mo.hstack([ui["x"], ui["h"], reset], justify="start", gap=3),
     ], gap=2.25)
@@ -118,12 +135,16 @@ def _(lesson, sweeps, theory, ui):
     _h = ui.value["h"]
     _chart, _rows, _data = draw.sweep_chart(lesson, sweeps, theory, _h)
     best = {(d, m): s.best(m) for d, s in sweeps.items() for m in gradcheck.METHODS}
+    _predicted = {(d, m): gradcheck.predicted_best_h(m, gradcheck.machine_epsilon(d), *theory)
+                  for d in DTYPES for m in gradcheck.METHODS}
     at = {(d, m, k): s.error_at(m, k) for d, s in sweeps.items() for m in gradcheck.METHODS for k in (1e-10, 1e-5)}
     _taken = {d: gradcheck.step_taken(np.dtype(d).type(s.x), _h) / _h for d, s in sweeps.items()}
     _table = draw.compare(
         lesson, {d: d for d in DTYPES},
-        best_forward=[lesson.t("best", h=shown(best[d, "forward"][0]), error=shown(best[d, "forward"][1])) for d in DTYPES],
-        best_central=[lesson.t("best", h=shown(best[d, "central"][0]), error=shown(best[d, "central"][1])) for d in DTYPES],
+        best_forward=[best_text(lesson, *best[d, "forward"]) for d in DTYPES],
+        predicted_forward=[predicted_text(lesson, _predicted[d, "forward"]) for d in DTYPES],
+        best_central=[best_text(lesson, *best[d, "central"]) for d in DTYPES],
+        predicted_central=[predicted_text(lesson, _predicted[d, "central"]) for d in DTYPES],
         central_1e5=[error_text(lesson, at[d, "central", 1e-5]) for d in DTYPES],
         central_1e10=[error_text(lesson, at[d, "central", 1e-10]) for d in DTYPES],
         chosen_forward=[error_text(lesson, sweeps[d].error_at("forward", _h)) for d in DTYPES],
@@ -140,17 +161,25 @@ def _(lesson, sweeps, theory, ui):
 
 
 @app.cell
-def _(at, best, lesson, sweeps, theory, ui):
+def _(at, lesson, sweeps, theory, ui):
     _fx, _f2, _f3 = theory
     _e10, _e5 = at["float64", "central", 1e-10], at["float64", "central", 1e-5]
-    _textbook = (lesson.t("textbook.worse", e10=shown(_e10), e5=shown(_e5), ratio=shown(_e10 / _e5)) if _e10 > _e5
-                else lesson.t("textbook.not_worse", e10=shown(_e10), e5=shown(_e5)))
+    _textbook = (lesson.t("textbook.worse", e10=shown(_e10), e5=shown(_e5), ratio=shown(_e10 / _e5) if _e5 else "∞")
+                 if _e10 > _e5 else lesson.t("textbook.not_worse", e10=shown(_e10), e5=shown(_e5)))
+    # Where a step was taken and f did not change: a flat stretch at |f′(x)|, listed as the figure shows it.
+    _unchanged = [lesson.t("unchanged.row", dtype=d, method=lesson.t(f"method.{m}"), n=len(hs), low=power(hs.min()),
+                           high=power(hs.max()))
+                  for d, s in sweeps.items() for m in gradcheck.METHODS if (hs := s.unchanged(m)).size]
+    _same = [d for d, s in sweeps.items()
+             if np.array_equal(s.estimate["forward"], s.estimate["central"], equal_nan=True)]
     mo.vstack([
-        lesson.md("reading", best64=shown(best["float64", "central"][0]), best32=shown(best["float32", "central"][0]),
-                  fbest64=shown(best["float64", "forward"][0]), fbest32=shown(best["float32", "forward"][0])),
+        lesson.md("reading"),
         mo.md(_textbook),
         lesson.md(f"subject.{ui.value['fn']}", fx=shown(_fx), f2=shown(_f2), f3=shown(_f3),
                   exact=shown(sweeps["float64"].exact)),
+        *([lesson.md("unchanged.text", rows="\n".join(_unchanged), derivative=shown(abs(sweeps["float64"].exact)))]
+          if _unchanged else []),
+        *([lesson.md("same_curves", dtypes=" / ".join(_same))] if _same else []),
     ])
     return
 
@@ -183,7 +212,8 @@ def _(lesson):
 @app.cell
 def _(lesson, reset):
     cost_ui = lesson.controls(reset, largest=LogSlider(16, 250, default=100))
-    again = mo.ui.button(label=lesson.t("again"), value=0, on_click=lambda presses: presses + 1)
+    again = mo.ui.button(label=lesson.t("again"), tooltip=lesson.t("again_help"), value=0,
+                         on_click=lambda presses: presses + 1)
     mo.hstack([cost_ui["largest"], again], justify="start", gap=2)
     return again, cost_ui
 
@@ -199,9 +229,14 @@ def _(again, cost_ui, lesson):
 @app.cell
 def _(costs, lesson):
     _chart, _rows, _data = draw.cost_chart(lesson, costs)
-    _top = costs[-1]
+    _top, _below = costs[-1], costs[-2]
     _ways = {w: lesson.t(f"method.{w}") for w in gradient_cost.WAYS}
+    # One pass inside the central differences, against one pass timed alone: above 1, each pass cost more there.
+    _per_pass = _top.in_forward_passes("central") / _top.forward_passes["central"]
+    _backprop = [c.in_forward_passes("backprop") for c in costs]
     mo.vstack([
+        lesson.md("measured_at", time=time.strftime("%H:%M:%S", time.localtime(max(c.measured_at for c in costs))),
+                  networks=len(costs), rounds=gradient_cost.ROUNDS),
         lesson.figure("cost", _chart, _rows, datasets=_data),
         lesson.md("cost_table", n=_top.n_params, hidden=_top.hidden),
         mo.Html(draw.compare(
@@ -212,16 +247,20 @@ def _(costs, lesson):
             in_forwards=[_top.in_forward_passes(w) for w in _ways],
         )),
         lesson.md("cost_reading", n=_top.n_params, central=_top.forward_passes["central"],
-                  ratio=shown(_top.seconds["central"] / _top.seconds["backprop"]),
-                  backprop=shown(_top.in_forward_passes("backprop")), one=shown(1000 * _top.one_forward)),
-        lesson.md("why_backprop"),
+                  time=shown(_top.in_forward_passes("central")), one=shown(1000 * _top.one_forward),
+                  ratio=shown(_top.seconds["central"] / _top.seconds["backprop"])),
+        lesson.md("per_pass.longer" if _per_pass > 1 else "per_pass.not_longer", per_pass=shown(_per_pass)),
+        lesson.md("cost_growth", n=_top.n_params, n_below=_below.n_params,
+                  slope=shown(gradient_cost.growth(costs, "central"))),
+        lesson.md("why_backprop", low=shown(min(_backprop)), high=shown(max(_backprop)),
+                  n_low=costs[0].n_params, n_high=_top.n_params),
     ])
     return
 
 
 @app.cell
 def _(lesson):
-    lesson.md("check_intro", rtol=shown(gradcheck.RTOL), atol=shown(gradcheck.ATOL), h=shown(gradcheck.H))
+    lesson.md("check_intro", rtol=tex(gradcheck.RTOL), atol=tex(gradcheck.ATOL), h=power(gradcheck.H))
     return
 
 
@@ -270,15 +309,15 @@ def _(lesson):
 @app.cell
 def _(at, best, check, check_ui, lesson, quiz, ui):
     _e10, _e5 = at["float64", "central", 1e-10], at["float64", "central", 1e-5]
-    _decade = np.log10(best["float32", "central"][0])
+    _decades = np.log10(best["float32", "central"][0])  # every h that ties for the smallest error
     _n_passed = int(check.passed.sum())
     lesson.check(
         quiz,
         asked={"textbook": {"fn": lesson.t(f"option.fn.{ui.value['fn']}"), "x": ui.value["x"]},
-               "passes": {"dtype": check_ui.value["dtype"], "h": shown(check_ui.value["check_h"])}},
+               "passes": {"dtype": check_ui.value["dtype"], "h": power(check_ui.value["check_h"])}},
         textbook="moderate" if _e5 < _e10 else "tiny" if _e10 < _e5 else "same",
-        float32=[name for name, k in DECADES.items()  # the nearest; both when it lies halfway
-                 if abs(_decade - k) == min(abs(_decade - j) for j in DECADES.values())],
+        float32=[name for name, k in DECADES.items()  # the nearest to any of them; both when one lies halfway
+                 if any(abs(d - k) == min(abs(d - j) for j in DECADES.values()) for d in _decades)],
         passes="all" if _n_passed == len(check.names) else "none" if _n_passed == 0 else "some",
     )
     return

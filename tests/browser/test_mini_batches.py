@@ -87,11 +87,12 @@ def test_batch_size_and_rate_redraw_the_figures(lab: Lab) -> None:
 
 
 def test_study_runs_on_its_button_and_the_self_check_reads_the_page(lab: Lab) -> None:
-    lab.open(SLUG, "en", where="minimum", batch=N)
+    lab.open(SLUG, "en", where="minimum", batch=1)
     page = lab.page
+    expect(page.get_by_text(re.compile("The shape of the B = 1 cloud has a reason"))).to_be_visible()
     expect(page.get_by_text(re.compile("Not run yet for η = 0.5 and 5 epochs"))).to_be_visible()
     expect(page.get_by_text(lesson("closing.waiting", "en"))).to_be_visible()
-    assert lab.value("at_full") == "0" and lab.value("batch") == str(N)
+    assert lab.value("at_full") == "0" and lab.value("batch") == "1"
     figures = page.locator("marimo-mime-renderer[data-mime*=vegalite]")
     before = figures.count()
 

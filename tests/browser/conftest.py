@@ -79,7 +79,9 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def lab(browser: Browser, lab_url: str, request: pytest.FixtureRequest) -> Iterator[Lab]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    lab = Lab(context.new_page(), lab_url, OUTPUT / re.sub(r"[^\w.-]+", "_", request.node.name))
+    # One folder per test file and test: two lessons' tests may share a name, never their screenshots.
+    folder = OUTPUT / request.node.path.stem / re.sub(r"[^\w.-]+", "_", request.node.name)
+    lab = Lab(context.new_page(), lab_url, folder)
 
     def guard(route: Route) -> None:
         if urlparse(route.request.url).hostname == LOCAL:

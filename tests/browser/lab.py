@@ -7,7 +7,7 @@
         lab.wait_query(lr="0.13")                    # until the page has taken the value
         lab.wait_value("outcome", "収束した")         # a number or word the page shows (data-kaibo-value)
         lab.wait_changed(0, before)                  # the figure shows something else now
-        lab.shot("after")                            # test-output/browser/<test>/after.png (+ slices)
+        lab.shot("after")                            # test-output/browser/<test file>/<test>/after.png (+ slices)
 
 Waits are always on the page (locators, `wait_for_function`), never `time.sleep`: sleeping in a test
 stalls Playwright's routed requests (LAB-NOTES). Wait for the effect you expect (a value, a changed figure):

@@ -2,7 +2,7 @@
 variable's slider recomputes everything, a typed expression is drawn and one that is not allowed is refused
 with its message; the self-check is answered wrongly, then rightly, from the numbers the library computes;
 in Japanese and English. Screenshots of every built-in example and of a learner's own
-15-node expression land in test-output/browser/<test>/ to be looked at."""
+15-node expression land in test-output/browser/<test file>/<test>/ to be looked at."""
 
 from playwright.sync_api import expect
 

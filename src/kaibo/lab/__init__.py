@@ -16,5 +16,5 @@ Adding lesson NN:
 2. `i18n/NN_slug.toml`: the lesson's strings as `<slug>.<key>`, ja and en.
 3. `available = true` for it in `path.toml` (tests/lab checks file and registry one-to-one).
 4. `tests/browser/test_<slug>.py` with the `lab` fixture: controls change the figures and numbers, both
-   languages render; screenshots land in test-output/browser/<test>/.
+   languages render; screenshots land in test-output/browser/<test file>/<test>/.
 """

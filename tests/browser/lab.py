@@ -71,11 +71,20 @@ class Lab:
         self.page.locator(ready).first.wait_for()
         self.settle()
 
+    def wait_until(self, condition: str, arg: object = None) -> None:
+        """Wait until the JavaScript function `condition(arg)` is true on the page, checking every 100 ms.
+
+        Not Playwright's default (a check per animation frame): a headless page that has nothing left to draw
+        may produce no frames, and then a condition that became true is never looked at again (measured: the
+        preset-link test timed out after 30 s with its anchor in place for all of them).
+        """
+        self.page.wait_for_function(condition, arg=arg, polling=100)
+
     def settle(self) -> None:
         """After a page load: wait until every cell has run (marimo's spinner at the top left is gone) and
         every figure is drawn."""
         expect(self.page.get_by_test_id("loading-indicator")).to_have_count(0, timeout=60_000)
-        self.page.wait_for_function(_DRAWN)
+        self.wait_until(_DRAWN)
 
     # ---- controls
 
@@ -124,7 +133,7 @@ class Lab:
 
     def wait_changed(self, n: int, before: str) -> str:
         """Wait until the n-th figure differs from `before`; its new fingerprint."""
-        self.page.wait_for_function(f"([n, before]) => ({_FINGERPRINT})(n) !== before", arg=[n, before])
+        self.wait_until(f"([n, before]) => ({_FINGERPRINT})(n) !== before", [n, before])
         return self.fingerprint(n)
 
     def wait_value(self, name: str, text: str) -> None:
@@ -134,9 +143,8 @@ class Lab:
     def wait_query(self, **expected: str) -> None:
         """Wait until the address holds `expected`: the page writes a control's value there once the kernel
         has taken it (the cells that depend on it may still be running)."""
-        self.page.wait_for_function("(expected) => { const q = new URLSearchParams(location.search);"
-                                    " return Object.entries(expected).every(([k, v]) => q.get(k) === v); }",
-                                    arg=expected)
+        self.wait_until("(expected) => { const q = new URLSearchParams(location.search);"
+                        " return Object.entries(expected).every(([k, v]) => q.get(k) === v); }", expected)
 
     def query(self) -> dict[str, str]:
         """The page's current address parameters (what a copied link would carry)."""

@@ -216,6 +216,6 @@ def test_preset_links_open_at_the_figure(lab: Lab) -> None:
     lab.settle()
     assert lab.page.url.endswith("#walk")
     # The page has scrolled down to the controls, with the figure right under them.
-    lab.page.wait_for_function("() => Math.abs(document.getElementById('walk')?.getBoundingClientRect().top) < 60")
+    lab.wait_until("() => Math.abs(document.getElementById('walk')?.getBoundingClientRect().top) < 60")
     expect(lab.page.get_by_text(lesson("figure.walk", "ja"))).to_be_in_viewport()
     lab.wait_value("outcome", t("descent.outcome.converged", "ja"))

@@ -8,8 +8,7 @@ The script does the two things that must happen in the browser, driven by data a
   The page mirrors its control values into the address as they change, so the controls survive the switch.
 - an address ending in `#id` (`lesson_url(…, anchor=…)`): bring that element into view. marimo draws the
   cells after the page has loaded, and each cell drawn above the element pushes it down, so the page is kept
-  at the element until every cell has run and nothing has changed for a second, or the learner scrolls,
-  clicks or types first.
+  at the element until nothing has changed for a second, or the learner scrolls, clicks or types first.
 - `<button data-kaibo-finish="slug" data-todo="…" data-done="…">`: mark a lesson finished (or not), stored in
   localStorage under `kaibo.finished` (a JSON list of slugs). `<span data-kaibo-progress="slug">` is shown
   only when that lesson is finished (the home page's marks).
@@ -78,16 +77,12 @@ _SCRIPT = """
   for (const kind of ["wheel", "touchstart", "keydown", "mousedown"]) {
     window.addEventListener(kind, stop, { capture: true, once: true });
   }
-  // While marimo shows its running-cells indicator more cells may still be drawn above the target, however
-  // long a slow cell keeps the page still (a loaded machine: seconds), so the quiet second counts from its end.
-  const running = () => document.querySelector('[data-testid="loading-indicator"]') !== null;
-  const settled = () => { if (running()) quiet = setTimeout(settled, 250); else stop(); };
   const arrive = () => {
     if (!follow) return;
     const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (target) target.scrollIntoView({ block: "start" });
     clearTimeout(quiet);
-    quiet = setTimeout(settled, 1000);
+    quiet = setTimeout(stop, 1000);
   };
   window.addEventListener("storage", paint);
   new MutationObserver(() => { paint(); arrive(); }).observe(document, { childList: true, subtree: true });

@@ -3,6 +3,7 @@
 from kaibo.engine.nn.attention import CausalSelfAttention
 from kaibo.engine.nn.layers import GELU, Dropout, Embedding, LayerNorm, Linear, ReLU, Sequential, Sigmoid, Tanh
 from kaibo.engine.nn.module import Module, Parameter
+from kaibo.engine.nn.recurrent import RNN, GRUCell, RNNCell
 
-__all__ = ["CausalSelfAttention", "Dropout", "Embedding", "GELU", "LayerNorm", "Linear", "Module", "Parameter",
-           "ReLU", "Sequential", "Sigmoid", "Tanh"]
+__all__ = ["CausalSelfAttention", "Dropout", "Embedding", "GELU", "GRUCell", "LayerNorm", "Linear", "Module",
+           "Parameter", "RNN", "RNNCell", "ReLU", "Sequential", "Sigmoid", "Tanh"]

@@ -88,6 +88,20 @@ MODULES = [
     ("attention dropout, eval", lambda nn: nn.CausalSelfAttention(8, 2, dropout=0.5).eval(), normal((2, 4, 8)), None),
     ("attention T=1", lambda nn: nn.CausalSelfAttention(6, 3), normal((2, 1, 6)), None),
     ("composed block → cross_entropy", block, normal((2, 5, 8)), next_token_loss),
+    ("Conv2d", lambda nn: nn.Conv2d(3, 4, 3), normal((2, 3, 6, 5)), None),
+    (
+        "Conv2d (3,2) stride 2 padding 1 no bias",
+        lambda nn: nn.Conv2d(2, 3, (3, 2), 2, 1, bias=False),
+        normal((2, 2, 7, 6)),
+        None,
+    ),
+    ("MaxPool2d 3 stride 1 padding 1", lambda nn: nn.MaxPool2d(3, stride=1, padding=1), normal((2, 3, 5, 5)), None),
+    (
+        "small CNN",
+        lambda nn: nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(4, 2, 2)),
+        normal((2, 1, 8, 8)),
+        None,
+    ),
 ]
 
 
@@ -132,6 +146,25 @@ def test_module_against_torch(name, build, x, head, dtype) -> None:
     for pname, p in km.named_parameters():
         assert p.grad is not None, f"{pname} got no gradient"
         np.testing.assert_allclose(p.grad.data, tparams[pname].grad.numpy(), **tol, err_msg=pname)
+
+
+@pytest.mark.parametrize(
+    "build, fan_in",
+    [(lambda: nn.Linear(45, 8), 45), (lambda: nn.Conv2d(3, 8, (3, 5)), 45), (lambda: nn.Conv2d(2, 40, 1), 2)],
+    ids=["Linear", "Conv2d", "Conv2d 1x1"],
+)
+def test_initial_weights_uniform_within_one_over_root_fan_in(build, fan_in) -> None:
+    """PyTorch's kaiming-uniform with a = √5 is U(±1/√fan_in), fan_in = inputs × kernel area; bias the same."""
+    manual_seed(0)
+    model = build()
+    bound = 1 / math.sqrt(fan_in)
+    for name, p in model.named_parameters():
+        assert np.abs(p.data).max() <= bound, f"{name} beyond ±1/√{fan_in}"
+        assert np.abs(p.data).max() > 0.8 * bound, f"{name} narrower than ±1/√{fan_in}"
+        assert abs(p.data.std() - bound / math.sqrt(3)) < 0.25 * bound, f"{name} not spread uniformly"
+    manual_seed(0)
+    for p, again in zip(model.parameters(), build().parameters(), strict=True):
+        np.testing.assert_array_equal(p.data, again.data, err_msg="manual_seed does not repeat the weights")
 
 
 def test_composed_block_against_finite_differences() -> None:

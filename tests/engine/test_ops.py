@@ -201,6 +201,33 @@ ROWS = [
     row("F.linear no bias", lambda lib, x, w: lib.F.linear(x, w), (3, 4), (5, 4)),
     row("F.linear 1-D input", lambda lib, x, w, b: lib.F.linear(x, w, b), (4,), (5, 4), (5,)),
     row("F.linear 4-D input", lambda lib, x, w, b: lib.F.linear(x, w, b), (2, 2, 3, 4), (5, 4), (5,)),
+    # sliding windows: images (B, C, H, W), kernels (C_out, C_in, kH, kW)
+    row("F.conv2d", lambda lib, x, w, b: lib.F.conv2d(x, w, b), (2, 3, 5, 5), (4, 3, 3, 3), (4,)),
+    row("F.conv2d no bias", lambda lib, x, w: lib.F.conv2d(x, w), (1, 1, 4, 5), (2, 1, 2, 2)),
+    row(
+        "F.conv2d stride 2 padding 1",
+        lambda lib, x, w, b: lib.F.conv2d(x, w, b, 2, 1),
+        (2, 2, 6, 5),
+        (3, 2, 3, 3),
+        (3,),
+    ),
+    row(
+        "F.conv2d kernel (2,3) stride (2,1) padding (0,1)",
+        lambda lib, x, w, b: lib.F.conv2d(x, w, b, stride=(2, 1), padding=(0, 1)),
+        (2, 3, 5, 4),
+        (2, 3, 2, 3),
+        (2,),
+    ),
+    row("F.conv2d kernel = input", lambda lib, x, w: lib.F.conv2d(x, w), (3, 2, 3, 4), (5, 2, 3, 4)),
+    row("F.conv2d strided input", lambda lib, x, w: lib.F.conv2d(x, w, padding=1), strided(2, 2, 4, 3), (3, 2, 3, 2)),
+    row("F.max_pool2d 2", lambda lib, x: lib.F.max_pool2d(x, 2), distinct(2, 3, 4, 6)),
+    row("F.max_pool2d 2, odd size", lambda lib, x: lib.F.max_pool2d(x, 2), distinct(1, 2, 5, 5)),
+    row("F.max_pool2d 3 stride 1 padding 1", lambda lib, x: lib.F.max_pool2d(x, 3, 1, 1), distinct(2, 2, 4, 5)),
+    row(
+        "F.max_pool2d kernel (2,3) stride (1,2)",
+        lambda lib, x: lib.F.max_pool2d(x, (2, 3), stride=(1, 2)),
+        distinct(2, 2, 4, 7),
+    ),
 ]
 
 
@@ -234,6 +261,7 @@ def test_graph_freed_without_collector(r: Row, backward: bool) -> None:
 
 
 ZEROS = np.zeros((2, 3, 4), np.float32)
+IMAGE = np.zeros((1, 2, 3, 4), np.float32)  # (B, C, H, W)
 # Bad input both libraries refuse: name, fn(lib)
 REFUSED = [
     ("cross_entropy target -1", lambda lib: lib.F.cross_entropy(lib.tensor(ZEROS[0]), lib.tensor([0, 1, -1]))),
@@ -245,6 +273,16 @@ REFUSED = [
     ("cat shapes", lambda lib: lib.cat([lib.tensor(ZEROS), lib.tensor(ZEROS[0])], dim=0)),
     ("reshape size", lambda lib: lib.tensor(ZEROS).reshape(5, -1)),
     ("dropout p > 1", lambda lib: lib.F.dropout(lib.tensor(ZEROS), p=1.5)),
+    ("conv2d 2-D input", lambda lib: lib.F.conv2d(lib.tensor(IMAGE[0, 0]), lib.tensor(IMAGE[:, :1, :1, :1]))),
+    ("conv2d channels", lambda lib: lib.F.conv2d(lib.tensor(IMAGE), lib.tensor(np.zeros((1, 3, 1, 1), np.float32)))),
+    ("conv2d 3-D weight", lambda lib: lib.F.conv2d(lib.tensor(IMAGE), lib.tensor(IMAGE[0, :, :1, :1]))),
+    (
+        "conv2d kernel > padded input",
+        lambda lib: lib.F.conv2d(lib.tensor(IMAGE), lib.tensor(np.zeros((1, 2, 6, 6), np.float32)), padding=1),
+    ),
+    ("max_pool2d 2-D input", lambda lib: lib.F.max_pool2d(lib.tensor(IMAGE[0, 0]), 2)),
+    ("max_pool2d kernel > input", lambda lib: lib.F.max_pool2d(lib.tensor(IMAGE), 4)),
+    ("max_pool2d padding > half kernel", lambda lib: lib.F.max_pool2d(lib.tensor(IMAGE), 2, padding=2)),
 ]
 
 
@@ -261,6 +299,17 @@ def test_max_indices_match_torch() -> None:
         got, want = Tensor(x).max(dim=dim), torch.tensor(x).max(dim=dim)
         np.testing.assert_array_equal(got.indices.numpy(), want.indices.numpy())
         np.testing.assert_array_equal(got.values.numpy(), want.values.numpy())
+
+
+def test_max_pool2d_ties_go_to_the_first_as_in_torch() -> None:
+    """Where a window holds its largest number twice, the gradient goes to the first in reading order."""
+    x = np.random.default_rng(3).integers(0, 3, size=(2, 2, 5, 6)).astype(np.float64)  # ties everywhere
+    for args in ((2,), (3, 1, 1), ((2, 3), (1, 2))):
+        got = Tensor(x, requires_grad=True)
+        want = torch.tensor(x, requires_grad=True)
+        F.max_pool2d(got, *args).sum().backward()
+        torch.nn.functional.max_pool2d(want, *args).sum().backward()
+        np.testing.assert_array_equal(got.grad.data, want.grad.numpy(), err_msg=f"max_pool2d{args}")
 
 
 @pytest.mark.parametrize("p", [0.2, 0.5, 0.9])

@@ -3,7 +3,8 @@
 Activations and `mse_loss` are composed of the primitive ops, so their gradients come for free. softmax,
 log_softmax, cross_entropy, layer_norm, linear and embedding are fused: one forward, and one backward whose
 derivation is written beside it (each is gradient-checked in the tests). Fusing them avoids storing many
-intermediate arrays and keeps the training step fast.
+intermediate arrays and keeps the training step fast. conv2d and max_pool2d, the sliding-window ops, live in
+`ops_conv.py` and are reached from here as `F.conv2d` and `F.max_pool2d`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from kaibo.engine.ops_conv import conv2d, max_pool2d  # noqa: F401  (F.conv2d, F.max_pool2d)
 from kaibo.engine.random import generator
 from kaibo.engine.tensor import Tensor
 

@@ -119,6 +119,11 @@ ROWS = [
     row("split even, both halves", lambda lib, a: a.split(2, dim=1), (3, 4)),
     row("split uneven, last piece", lambda lib, a: a.split(3, dim=-1)[1], (3, 5)),
     row("split then combine", lambda lib, a: (lambda p: p[0] * p[1] + p[0])(a.split(2, dim=0)), (4, 3)),
+    row("unbind dim 1, every piece", lambda lib, a: a.unbind(1), (2, 3, 4)),
+    row("unbind dim -1, two of four pieces", lambda lib, a: (lambda p: p[0] * p[2])(a.unbind(-1)), (3, 4)),
+    row("unbind dim 0, one piece", lambda lib, a: a.unbind(0)[1], (3, 4)),
+    row("unbind, a piece used twice", lambda lib, a: (lambda p: p[1] * p[1] + p[0])(a.unbind(0)), (2, 3)),
+    row("unbind then stack", lambda lib, a: lib.stack(a.unbind(1)[::-1], dim=1), strided(2, 3)),
     row("cat dim 0", lambda lib, a, b: lib.cat([a, b], dim=0), (2, 4), (3, 4)),
     row("cat dim -1, three", lambda lib, a, b, c: lib.cat([a, b, c], dim=-1), (2, 1), (2, 3), (2, 2)),
     row("cat same tensor twice", lambda lib, a: lib.cat([a, a], dim=0), (2, 3)),
@@ -335,3 +340,14 @@ def test_float32_is_the_default() -> None:
     (x @ x).sum().backward()
     assert x.grad.dtype == np.float32
 
+
+
+def test_unbind_gradients_across_separate_and_retained_backward_passes() -> None:
+    """The pieces share one gradient array: each pass must start from zeros and fill only its own slots."""
+    x = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    pieces = x.unbind(1)
+    loss = (pieces[0] * 2.0).sum()
+    loss.backward(retain_graph=True)
+    loss.backward(retain_graph=True)                  # the retained graph again: 2 more in column 0
+    pieces[2].sum().backward()                        # another piece, in a pass of its own
+    np.testing.assert_array_equal(x.grad.data, [[4.0, 0.0, 1.0], [4.0, 0.0, 1.0]])

@@ -76,3 +76,33 @@ class ShapeOps:
         length = self.data.shape[dim]
         lead = (slice(None),) * (dim % self.data.ndim)
         return tuple(self[(*lead, slice(start, start + split_size))] for start in range(0, length, split_size))
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        """The slices along `dim`, each with that axis removed, as `torch.unbind`: x (B, T, I), dim 1 → T × (B, I).
+
+        `x[:, t]` for every t would cost O(T²) in backward: each slice's backward returns a full-size zero
+        array holding its one slot, and the engine adds T of them. Here the pieces hang from one small hub
+        node instead. Each piece's backward writes its gradient into its own slot of ONE zero array that they
+        share, and passes the hub only a 0-d token; the engine visits the hub after every piece (it is their
+        common input), and the hub hands the filled array to x once. Slots no piece wrote stay zero.
+        The hub is an intermediate that every piece shares, so, as with any shared intermediate here (and
+        unlike `torch.unbind`), a second backward pass through another piece needs `retain_graph=True` the
+        first time.
+        """
+        axis = dim % self.data.ndim
+        shape, dtype = self.data.shape, self.data.dtype
+        shared: list[np.ndarray | None] = [None]   # the array all pieces write into, made by the first
+
+        def hub_backward(grad):
+            full, shared[0] = shared[0], None      # hand it over; a retained graph starts the next from zeros
+            return (full,)
+        hub = self._make(np.zeros((), dtype), (self,), hub_backward, "unbind")
+
+        def piece(i: int) -> Tensor:
+            def backward(grad):
+                if shared[0] is None:
+                    shared[0] = np.zeros(shape, dtype)
+                np.moveaxis(shared[0], axis, 0)[i] += grad    # a view: writes into the shared array
+                return (np.zeros((), dtype),)                 # a token, so that the hub runs
+            return self._make(np.moveaxis(self.data, axis, 0)[i], (hub,), backward, "unbind.piece")
+        return tuple(piece(i) for i in range(shape[axis]))

@@ -177,9 +177,8 @@ class RNN(Module):
             layout = "(B, T, I)" if self.batch_first else "(T, B, I)"
             raise ValueError(f"RNN expects input of shape {layout} with I = {self.input_size} and B, T ≥ 1, "
                              f"got {x.shape}")
-        if not self.batch_first:
-            x = x.transpose(0, 1)                                   # (B, T, I)
-        B, T, _ = x.shape
+        steps = x.unbind(1 if self.batch_first else 0)             # T × (B, I), one shared gradient array
+        B = steps[0].shape[0]
         if h0 is None:
             h = Tensor(np.zeros((B, self.hidden_size), dtype=x.dtype))
         elif h0.shape != (1, B, self.hidden_size):
@@ -188,8 +187,8 @@ class RNN(Module):
         else:
             h = h0[0]                                               # (B, H)
         states = []
-        for t in range(T):
-            h = rnn_cell(x[:, t], h, self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0,
+        for x_t in steps:
+            h = rnn_cell(x_t, h, self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0,
                          self.nonlinearity)                         # (B, H)
             states.append(h)
         return states

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.numpy import load_file, save_file
 
 from kaibo.engine.nn import Module
@@ -59,6 +59,18 @@ def load_state_dict(path: str | os.PathLike) -> dict[str, np.ndarray]:
         if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
             raise CheckpointError("checkpoint.error.not_finite", name=name, path=str(path))
     return arrays
+
+
+def load_metadata(path: str | os.PathLike) -> dict[str, str]:
+    """The strings saved beside the tensors (`save_state_dict`'s `metadata`); {} when there are none."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError("checkpoint.error.missing", path=str(path))
+    try:
+        with safe_open(path, framework="np") as file:
+            return dict(file.metadata() or {})
+    except (SafetensorError, OSError, ValueError) as error:
+        raise CheckpointError("checkpoint.error.corrupt", path=str(path), detail=str(error)) from error
 
 
 def _first_tensor_past_the_end(path: Path) -> str | None:

@@ -1,4 +1,5 @@
-"""One training step (forward, backward, AdamW update) of the same network in kaibo's engine and in PyTorch.
+"""One training step (forward, backward, AdamW update) of the same networks (an MLP, an attention block and
+kaibo.models.DigitCNN) in kaibo's engine and in PyTorch.
 
 Both sides get the same shapes and the same initial weights (kaibo's, copied into PyTorch by name); PyTorch
 runs on the CPU with 2 threads. The two are timed alternately in one run, so machine noise hits both alike,
@@ -24,8 +25,10 @@ import torch
 import torch.nn as tnn
 import torch.nn.functional as tF
 
+from kaibo.data.datasets import load_digits_split
 from kaibo.engine import Tensor, manual_seed, nn, optim
 from kaibo.engine import functional as F
+from kaibo.models.digit_cnn import DigitCNN
 
 # ---- the two networks, written once in each library ----------------------------------------------------
 
@@ -104,6 +107,19 @@ class TorchAttentionBlock(tnn.Module):
         return self.lm_head(self.ln_f(x))
 
 
+class TorchDigitCNN(tnn.Module):
+    """kaibo.models.DigitCNN in PyTorch, with the same parameter names."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv1, self.conv2 = tnn.Conv2d(1, 8, 3, padding=1), tnn.Conv2d(8, 16, 3, padding=1)
+        self.pool, self.fc = tnn.MaxPool2d(2), tnn.Linear(16 * 2 * 2, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.pool(torch.relu(self.conv2(self.pool(torch.relu(self.conv1(x))))))   # (B, 16, 2, 2)
+        return self.fc(x.flatten(1))
+
+
 def torch_twin(model: nn.Module, twin: tnn.Module) -> tnn.Module:
     """Copy kaibo's weights into the PyTorch module by name (the layouts are the same)."""
     twin.load_state_dict({name: torch.from_numpy(array.copy()) for name, array in model.state_dict().items()})
@@ -173,12 +189,21 @@ def main() -> None:
     next_ids = rng.integers(0, V, (B, T))
     twins = {fused: torch_twin(block, TorchAttentionBlock(V, T, C, H, fused)) for fused in (False, True)}
 
+    digits = load_digits_split()
+    cnn = DigitCNN()
+    digit_images = digits.x_train[:128].reshape(-1, 1, 8, 8).copy()    # (128, 1, 8, 8)
+    digit_labels = digits.y_train[:128].copy()
+    torch_cnn = torch_twin(cnn, TorchDigitCNN())
+
     cases = {
         f"MLP 64-256-256-10, batch {len(images)}": {
             "kaibo": kaibo_step(mlp, images, labels), "torch": torch_step(torch_mlp, images, labels)},
         f"attention block B={B} T={T} C={C} H={H}": {
             "kaibo": kaibo_step(block, ids, next_ids), "torch": torch_step(twins[False], ids, next_ids),
             "torch sdpa": torch_step(twins[True], ids, next_ids)},
+        f"DigitCNN conv8-pool-conv16-pool-linear, batch {len(digit_images)} digits": {
+            "kaibo": kaibo_step(cnn, digit_images, digit_labels),
+            "torch": torch_step(torch_cnn, digit_images, digit_labels)},
     }
     print(f"median time of one training step (forward, backward, AdamW), {args.steps} steps each, alternating")
     for name, steps in cases.items():

@@ -39,6 +39,10 @@ class TracedClassifier(nn.Module):
 
     Subclasses set `config` (a dataclass, saved with the weights) in `__init__` and define `_forward(x, keep)`,
     taking `x` as the checked input tensor. `Config` names that dataclass, for `load`.
+
+    `trace(x, targets)` adds ``loss`` (the mean cross-entropy) and ``grad:<name>`` for every traced name up to
+    ``logits`` (``probs`` is beside the loss, not on its path). The parameters' gradients are left untouched:
+    tracing between two optimizer steps changes nothing.
     """
 
     Config: ClassVar[type]

@@ -58,9 +58,7 @@ class DigitCNN(TracedClassifier):
     - ``logits`` (B, classes)
     - ``probs`` (B, classes): softmax of the logits
 
-    With targets, also ``loss`` (the mean cross-entropy) and ``grad:<name>`` for every name above up to
-    ``logits`` (``probs`` is beside the loss, not on its path). The parameters' gradients are left
-    untouched: tracing between two optimizer steps changes nothing.
+    With targets, also ``loss`` and ``grad:<name>`` for every name up to ``logits`` (`TracedClassifier.trace`).
     """
 
     Config = DigitCNNConfig

@@ -28,6 +28,7 @@ import torch.nn.functional as tF
 from kaibo.data.datasets import load_digits_split
 from kaibo.engine import Tensor, manual_seed, nn, optim
 from kaibo.engine import functional as F
+from kaibo.models.char_rnn import CharRNN
 from kaibo.models.digit_cnn import DigitCNN
 
 # ---- the two networks, written once in each library ----------------------------------------------------
@@ -120,6 +121,28 @@ class TorchDigitCNN(tnn.Module):
         return self.fc(x.flatten(1))
 
 
+class TorchCharRNN(tnn.Module):
+    """CharRNN in PyTorch: the same names, so kaibo's state_dict loads as it is; nn.RNN runs its loop in C++."""
+
+    def __init__(self, vocab: int, hidden: int) -> None:
+        super().__init__()
+        self.embed, self.head = tnn.Embedding(vocab, hidden), tnn.Linear(hidden, vocab)
+        self.rnn = tnn.RNN(hidden, hidden, batch_first=True)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.head(self.rnn(self.embed(ids))[0])             # (B, T, V)
+
+
+def char_rnn_case(rng: np.random.Generator) -> dict[str, dict[str, Callable[[], float]]]:
+    """CharRNN (Elman, tanh) over characters: T steps of the recurrence, each a few small ops."""
+    B, T, H, V = 32, 64, 128, 65
+    model = CharRNN(V, H)
+    ids, next_ids = rng.integers(0, V, (B, T)), rng.integers(0, V, (B, T))
+    twin = torch_twin(model, TorchCharRNN(V, H))
+    return {f"CharRNN B={B} T={T} H={H} V={V}": {
+        "kaibo": kaibo_step(model, ids, next_ids), "torch": torch_step(twin, ids, next_ids)}}
+
+
 def torch_twin(model: nn.Module, twin: tnn.Module) -> tnn.Module:
     """Copy kaibo's weights into the PyTorch module by name (the layouts are the same)."""
     twin.load_state_dict({name: torch.from_numpy(array.copy()) for name, array in model.state_dict().items()})
@@ -204,6 +227,7 @@ def main() -> None:
         f"DigitCNN conv8-pool-conv16-pool-linear, batch {len(digit_images)} digits": {
             "kaibo": kaibo_step(cnn, digit_images, digit_labels),
             "torch": torch_step(torch_cnn, digit_images, digit_labels)},
+        **char_rnn_case(rng),
     }
     print(f"median time of one training step (forward, backward, AdamW), {args.steps} steps each, alternating")
     for name, steps in cases.items():

@@ -1,6 +1,7 @@
 """The models of the lessons, built on the engine and named for what they do."""
 
 from kaibo.models.char_rnn import CharRNN
+from kaibo.models.digit_cnn import DigitCNN
 from kaibo.models.landscapes import (
     Landmark,
     Landscape,
@@ -8,5 +9,7 @@ from kaibo.models.landscapes import (
     hills_landscape,
     line_fit_landscape,
 )
+from kaibo.models.mlp_classifier import MLPClassifier
 
-__all__ = ["CharRNN", "Landmark", "Landscape", "get_landscape", "hills_landscape", "line_fit_landscape"]
+__all__ = ["CharRNN", "DigitCNN", "Landmark", "Landscape", "MLPClassifier", "get_landscape", "hills_landscape",
+           "line_fit_landscape"]

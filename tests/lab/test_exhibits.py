@@ -30,7 +30,7 @@ def test_tex(value, text) -> None:
 
 def test_the_code_pane_reads_a_source_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # What the pane shows stays the source that was loaded, even if the file changes afterwards.
-    first = exhibits._source(descent.walk)
+    first = exhibits.source(descent.walk)
     assert first[0] == inspect.getsource(descent.walk) and first[1] == inspect.getsourcelines(descent.walk)[1]
     monkeypatch.setattr(inspect, "getsourcelines", lambda obj: (["edited\n"], 1))
-    assert exhibits._source(descent.walk) == first
+    assert exhibits.source(descent.walk) == first

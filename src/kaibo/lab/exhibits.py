@@ -89,11 +89,11 @@ class Exhibits:
         parts = [mo.md(self.text("page.code_intro"))]
         root = Path(kaibo.__file__).parent.parent
         for obj in functions:
-            source, first, where = _source(obj)
+            text, first, where = source(obj)
             name = f"{obj.__module__}.{obj.__qualname__}"
             parts.append(mo.md(self.text("page.code_source", name=name, line=first,
                                             file=where.relative_to(root).as_posix())))
-            parts.append(mo.md(f"```python\n{source}```"))
+            parts.append(mo.md(f"```python\n{text}```"))
         return mo.accordion({self.text("page.code_title"): mo.vstack(parts)})
 
     def quiz(self, **questions: Sequence[str]) -> mo.ui.dictionary:
@@ -132,7 +132,7 @@ class Exhibits:
 
 
 @cache
-def _source(obj: Callable[..., Any] | type) -> tuple[str, int, Path]:
+def source(obj: Callable[..., Any] | type) -> tuple[str, int, Path]:
     """Source, first line and file of `obj`, read once: `inspect` reads the file at call time and would show
     an edit made after the module was loaded, beside line numbers from the loaded module."""
     lines, first = inspect.getsourcelines(obj)

@@ -17,7 +17,6 @@ __generated_with = "0.25.2"
 app = marimo.App(width="medium", app_title="kaibo · 3")
 
 with app.setup:
-    import inspect
     import textwrap
 
     import marimo as mo
@@ -30,6 +29,7 @@ with app.setup:
     from kaibo.errors import InputError
     from kaibo.lab.controls import Slider, Text
     from kaibo.lab.exhibits import shown, tex
+    from kaibo.lab.exhibits import source as source_of
     from kaibo.lab.figures import backpropagation as draw
     from kaibo.lab.page import Lesson
     from kaibo.lab.path import lesson_url
@@ -73,7 +73,7 @@ def math_name(g: dict, node_id: int) -> str:
 @app.function
 def chain_rule_lines() -> str:
     """The heart of `Value.chain_rule`: from the comment above the line that orders the nodes to the end."""
-    lines = textwrap.dedent(inspect.getsource(Value.chain_rule)).splitlines(keepends=True)
+    lines = textwrap.dedent(source_of(Value.chain_rule)[0]).splitlines(keepends=True)
     start = next(k for k, line in enumerate(lines) if line.lstrip().startswith("order = "))
     while lines[start - 1].lstrip().startswith("#"):
         start -= 1
@@ -133,7 +133,7 @@ def step_text(lesson, g: dict, steps: list, k: int, source: dict, variables: tup
                      + (" " + lesson.t("so_far_again") if arrived > 1 else ""))
     lines.append(lesson.t("update_note"))
     parts.append(mo.md("\n\n".join(lines)))
-    code = textwrap.dedent(inspect.getsource(op_method(n["op"])))
+    code = textwrap.dedent(source_of(op_method(n["op"]))[0])
     return parts, code
 
 

@@ -10,7 +10,7 @@ from kaibo.engine import Tensor, nn
 from kaibo.engine import functional as F
 from kaibo.models.classifier import Keep, TracedClassifier
 
-ACTIVATIONS = {"relu": F.relu, "tanh": F.tanh, "sigmoid": F.sigmoid, "none": lambda x: x}
+ACTIVATIONS = {"relu": F.relu, "tanh": F.tanh, "sigmoid": F.sigmoid, "gelu": F.gelu, "none": lambda x: x}
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class MLPClassifierConfig:
     hidden: tuple[int, ...] = (32,)
     classes: int = 10
     activation: str = "relu"
+    bias: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
@@ -42,15 +43,18 @@ class MLPClassifier(TracedClassifier):
         The width of each hidden layer; () is softmax regression.
     classes : int
         How many classes (10 digits).
-    activation : "relu", "tanh", "sigmoid" or "none"
+    activation : "relu", "tanh", "sigmoid", "gelu" or "none"
         The function after each hidden layer; "none" leaves the network linear, however deep.
+    bias : bool
+        Whether every Linear layer adds its bias b; without it each layer's output is 0 at the input 0,
+        so every boundary the first layer draws passes through the origin.
 
     Trace names
     -----------
     In forward order, for each hidden layer i = 0, 1, …:
 
     - ``input`` (B, in_features)
-    - ``layer{i}.linear`` (B, hidden[i]): x Wᵀ + b
+    - ``layer{i}.linear`` (B, hidden[i]): x Wᵀ + b (x Wᵀ without bias)
     - ``layer{i}.act`` (B, hidden[i]): the activation of it (the same numbers when activation is "none")
     - ``logits`` (B, classes)
     - ``probs`` (B, classes): softmax of the logits
@@ -61,12 +65,12 @@ class MLPClassifier(TracedClassifier):
     Config = MLPClassifierConfig
 
     def __init__(self, in_features: int = 64, hidden: tuple[int, ...] = (32,), classes: int = 10,
-                 activation: str = "relu") -> None:
+                 activation: str = "relu", bias: bool = True) -> None:
         super().__init__()
-        self.config = MLPClassifierConfig(in_features, hidden, classes, activation)
+        self.config = MLPClassifierConfig(in_features, hidden, classes, activation, bias)
         widths = (in_features, *self.config.hidden)
-        self.hidden = nn.Sequential(*(nn.Linear(a, b) for a, b in zip(widths, widths[1:], strict=False)))
-        self.out = nn.Linear(widths[-1], classes)
+        self.hidden = nn.Sequential(*(nn.Linear(a, b, bias=bias) for a, b in zip(widths, widths[1:], strict=False)))
+        self.out = nn.Linear(widths[-1], classes, bias=bias)
 
     def _input(self, x: Tensor | np.ndarray) -> Tensor:
         shape = np.shape(x.data if isinstance(x, Tensor) else x)

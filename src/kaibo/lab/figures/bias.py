@@ -16,9 +16,10 @@ from kaibo.data.toy2d import Grid2D, Points2D
 from kaibo.lab.figures.gradient_descent import GREY, ORANGE
 
 BLUE, BLACK = "#2563eb", "#111827"
-CLASS_COLOURS = [BLUE, ORANGE]  # class 0, class 1
+# Class 0 and class 1: darker than the background's blue and orange, so that every point stands out on it.
+CLASS_COLOURS = ["#1d4ed8", "#c2410c"]
 # The probability of class 1 as a background: pale blue (0) through white (½) to pale orange (1).
-BACKGROUND = alt.Scale(domain=[0, 0.5, 1], range=["#93c5fd", "#ffffff", "#fdba74"])
+BACKGROUND = alt.Scale(domain=[0, 0.5, 1], range=["#bfdbfe", "#ffffff", "#fed7aa"])
 PARAM_COLOURS = {"w₁": "#0d9488", "w₂": "#7c3aed", "b": "#dc2626"}
 MAP_SIDE = 300  # pixels along the longer side of a map
 
@@ -65,8 +66,8 @@ def plane(lesson, key: str, grid: Grid2D, probs: np.ndarray, title: str, data: d
                       .encode(x, y))
     # Each class a layer of its own colour and shape (the colour channel is the background's probability).
     layers += [alt.Chart(alt.NamedData("points")).transform_filter(f"datum.label == {k}")
-               .mark_point(filled=True, size=30, opacity=0.9, color=colour, shape=shape, stroke="white",
-                           strokeWidth=0.6).encode(x, y)
+               .mark_point(filled=True, size=36, opacity=1, color=colour, shape=shape, stroke="white",
+                           strokeWidth=0.8).encode(x, y)
                for k, (colour, shape) in enumerate(zip(CLASS_COLOURS, ("circle", "triangle-up"), strict=True))]
     if border:
         data[f"{key}_border"] = border
@@ -139,7 +140,8 @@ def history_chart(lesson, runs: dict, s: int):
     data = {"values": values, "grads": grads, "here": [{"step": s}]}
     step_x = alt.X("step:Q", title=lesson.t("axis.step"), axis=alt.Axis(tickMinStep=1, format="d"),
                    scale=alt.Scale(nice=False))
-    dash = alt.StrokeDash("run:N", title=None, scale=alt.Scale(domain=list(runs_named), range=[[1, 0], [6, 4]]),
+    # Dashed without b, solid with it (the order of `runs`: "without", then "with").
+    dash = alt.StrokeDash("run:N", title=None, scale=alt.Scale(domain=list(runs_named), range=[[6, 4], [1, 0]]),
                           legend=alt.Legend(orient="bottom", symbolStrokeColor=BLACK, labelLimit=300))
     here = alt.Chart(alt.NamedData("here")).mark_rule(color=GREY, strokeWidth=2).encode(step_x)
 

@@ -77,7 +77,6 @@ def test_moving_the_data_and_the_step_redraws_the_border(lab: Lab) -> None:
                    lesson("check.origin.where", "ja"))
     lab.self_check("through", lesson("check.through.no", "ja"), lesson("check.through.yes", "ja"),
                    lesson("check.through.where", "ja"))
-    lab.shot("moved")
 
     numbers = {name: lab.value(name) for name in ("acc_with", "grad_b", "p_origin")}
     lab.page.get_by_role("link", name="English").first.click()

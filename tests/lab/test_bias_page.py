@@ -7,26 +7,20 @@ from __future__ import annotations
 import pytest
 
 from kaibo.lab.page import Lesson
+from tests.lab.test_mini_batches_page import Controls
 from tests.lab.test_pages import load
 
 DEFAULTS = {"shift1": 1.5, "shift2": 1.0, "optimizer": "sgd", "lr": 0.5, "steps": 200, "data": "blobs",
             "activation": "relu"}
-# (changes from the defaults, the step drawn, whether a line through the origin sorts every point, p at origin)
+# (language, changes from the defaults, the step drawn, whether a line through the origin sorts every point,
+# p at the origin). Each state in one language: tests/lab/test_pages.py runs the defaults in both.
 STATES = [
-    ({}, 200, False, 0.5),
-    ({"shift1": 0.0, "shift2": 0.0, "activation": "tanh"}, 0, True, 0.5),
-    ({"shift1": 2.0, "shift2": -2.0, "data": "circles", "activation": "gelu"}, 17, True, 0.5),
-    ({"shift1": 2.5, "shift2": 2.5, "optimizer": "adam", "lr": 0.1, "steps": 10, "activation": "sigmoid"}, 300,
-     False, None),
+    ("ja", {}, 200, False, 0.5),
+    ("en", {"shift1": 0.0, "shift2": 0.0, "activation": "tanh"}, 0, True, 0.5),
+    ("ja", {"shift1": 2.0, "shift2": -2.0, "data": "circles", "activation": "gelu"}, 17, True, 0.5),
+    ("en", {"shift1": 2.5, "shift2": 2.5, "optimizer": "adam", "lr": 0.1, "steps": 10, "activation": "sigmoid"},
+     300, False, None),
 ]
-
-
-class Controls(dict):
-    """Stands in for the page's group of controls: cells read `.value`, and lay out `ui[name]`."""
-
-    @property
-    def value(self) -> dict:
-        return self
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +28,7 @@ def app():
     return load("bias")
 
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
-@pytest.mark.parametrize(("changes", "step", "separable", "p_origin"), STATES)
+@pytest.mark.parametrize(("lang", "changes", "step", "separable", "p_origin"), STATES)
 def test_every_cell_runs_and_shows_something(app, lang: str, changes: dict, step: int, separable: bool,
                                              p_origin: float | None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KAIBO_LANG", lang)

@@ -66,7 +66,7 @@ def plane(lesson, key: str, grid: Grid2D, probs: np.ndarray, title: str, data: d
                       .encode(x, y))
     # Each class a layer of its own colour and shape (the colour channel is the background's probability).
     layers += [alt.Chart(alt.NamedData("points")).transform_filter(f"datum.label == {k}")
-               .mark_point(filled=True, size=36, opacity=1, color=colour, shape=shape, stroke="white",
+               .mark_point(filled=True, size=44, opacity=1, color=colour, shape=shape, stroke="white",
                            strokeWidth=0.8).encode(x, y)
                for k, (colour, shape) in enumerate(zip(CLASS_COLOURS, ("circle", "triangle-up"), strict=True))]
     if border:

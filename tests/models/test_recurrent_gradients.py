@@ -71,8 +71,9 @@ def test_norms_equal_torch_and_the_factor_fits_them(cell: str, radius: float) ->
     got = rg.gradient_through_time(model, trace)
     np.testing.assert_allclose(got.norms, torch_norms(model, ids), rtol=1e-9)
     assert got.states.shape == (13, HIDDEN) and not got.states[0].any()
-    slope = np.polyfit(np.arange(13), np.log(got.norms), 1)[0]
+    slope, intercept = np.polyfit(np.arange(13), np.log(got.norms), 1)
     assert got.factor == pytest.approx(np.exp(-slope))
+    np.testing.assert_allclose(got.fit, np.exp(intercept + slope * np.arange(13)))
     assert got.ratios.min() <= got.factor <= got.ratios.max()
     assert got.reach == pytest.approx(got.norms[0] / got.norms[-1])
 
@@ -82,8 +83,10 @@ def test_norms_equal_torch_and_the_factor_fits_them(cell: str, radius: float) ->
     ([27.0, 9.0, 3.0, 1.0], 3.0),
     ([5.0, 5.0, 5.0], 1.0),
 ])
-def test_fitted_factor_of_exact_geometric_norms(norms: list, factor: float) -> None:
-    assert rg.fitted_factor(np.array(norms)) == pytest.approx(factor)
+def test_fit_of_exact_geometric_norms(norms: list, factor: float) -> None:
+    got, fit = rg.fit_geometric(np.array(norms))
+    assert got == pytest.approx(factor)
+    np.testing.assert_allclose(fit, norms)
 
 
 @pytest.mark.parametrize("radius", [0.3, 1.0, 3.0])

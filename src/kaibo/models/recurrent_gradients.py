@@ -60,6 +60,8 @@ class GradientThroughTime:
     factor : float
         The factor per step back, fitted: e^(−slope) of the least-squares line through log ‖∂L/∂h_t‖ against
         t. Below 1 the gradient vanishes going back, above 1 it explodes.
+    fit : np.ndarray, shape (T + 1,)
+        That line, back on the norms' scale: the geometric sequence closest to the norms.
     radius, sigma_max : float
         ρ and σ_max of the matrix that multiplies h_{t−1} (W_hh; a GRU's candidate block W_hn).
     """
@@ -68,6 +70,7 @@ class GradientThroughTime:
     norms: np.ndarray
     states: np.ndarray
     factor: float
+    fit: np.ndarray
     radius: float
     sigma_max: float
 
@@ -82,13 +85,13 @@ class GradientThroughTime:
         return float(self.norms[0] / self.norms[-1])
 
 
-def fitted_factor(norms: np.ndarray) -> float:
-    """e^(−slope) of the least-squares line through log(norms) against the step: the geometric factor per
-    step back. The slope of such a line is a weighted average of the steps' own log-ratios, so the factor
-    lies between the smallest and the largest single-step ratio."""
+def fit_geometric(norms: np.ndarray) -> tuple[float, np.ndarray]:
+    """The least-squares line through log(norms) against the step: e^(−slope), the geometric factor per step
+    back, and the line's values on the norms' scale. The slope of such a line is a weighted average of the
+    steps' own log-ratios, so the factor lies between the smallest and the largest single-step ratio."""
     steps = np.arange(len(norms))
-    slope = np.polyfit(steps, np.log(norms), 1)[0]
-    return float(np.exp(-slope))
+    slope, intercept = np.polyfit(steps, np.log(norms), 1)
+    return float(np.exp(-slope)), np.exp(intercept + slope * steps)
 
 
 def gradient_through_time(model: CharRNN, trace: dict[str, np.ndarray]) -> GradientThroughTime:
@@ -98,7 +101,8 @@ def gradient_through_time(model: CharRNN, trace: dict[str, np.ndarray]) -> Gradi
     states = np.stack([trace[f"h{t}"][0] for t in range(T + 1)]).astype(np.float64)          # (T + 1, H)
     norms = np.array([np.linalg.norm(trace[f"grad:h{t}"][0]) for t in range(T + 1)], dtype=np.float64)
     w = recurrent_blocks(model)["W_hh" if model.cell == "rnn" else "W_hn"]
-    return GradientThroughTime(cell=model.cell, norms=norms, states=states, factor=fitted_factor(norms),
+    factor, fit = fit_geometric(norms)
+    return GradientThroughTime(cell=model.cell, norms=norms, states=states, factor=factor, fit=fit,
                                radius=spectral_radius(w), sigma_max=largest_singular_value(w))
 
 

@@ -9,6 +9,7 @@ steps and learning rate; only the cell and the length differ.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,12 +85,14 @@ def train_first_letter(cell: str, length: int, steps: int, seed: int = 0) -> Fir
 
 @dataclass(frozen=True)
 class RecurrenceStudy:
-    """Every cell trained at every length, with the same seed and steps: `runs[(cell, length)]`."""
+    """Every cell trained at every length, with the same seed and steps: `runs[(cell, length)]`, and the
+    wall-clock seconds the whole study took."""
 
     lengths: tuple[int, ...]
     steps: int
     seed: int
     runs: dict[tuple[str, int], FirstLetterRun]
+    seconds: float
 
     def learnt(self, cell: str, threshold: float = 0.9) -> list[int]:
         """The lengths at which `cell` reached `threshold` test accuracy."""
@@ -98,8 +101,9 @@ class RecurrenceStudy:
 
 def recurrence_study(lengths: tuple[int, ...], steps: int, seed: int = 0) -> RecurrenceStudy:
     """`train_first_letter` for every cell ("rnn", "gru") at every length."""
+    begin = time.perf_counter()
     runs = {(cell, n): train_first_letter(cell, n, steps, seed) for n in lengths for cell in CELLS}
-    return RecurrenceStudy(tuple(lengths), steps, seed, runs)
+    return RecurrenceStudy(tuple(lengths), steps, seed, runs, time.perf_counter() - begin)
 
 
 def clipped_norm(model: CharRNN, ids: np.ndarray, targets: np.ndarray, max_norm: float = CLIP) -> tuple[float, float]:

@@ -9,7 +9,7 @@ import pytest
 from kaibo.data.toy2d import make_points
 from kaibo.engine import manual_seed
 from kaibo.models.mlp_classifier import MLPClassifier
-from kaibo.train.gradient_flow import derivative, gradient_flow, scaled_network
+from kaibo.train.gradient_flow import derivative, gain_sweep, gradient_flow, scaled_network, steady_gain
 
 POINTS = make_points("spirals", 200, 0.1, 0)
 Z = np.linspace(-6, 6, 241)
@@ -92,3 +92,21 @@ def test_histograms_count_every_entry() -> None:
     assert counts.shape == (3, 56)
     np.testing.assert_array_equal(counts.sum(axis=1) + flow.zeros("grad_pre"), 200 * 8)
     assert flow.histogram("pre", np.linspace(-50, 50, 11)).sum() == 3 * 200 * 8
+
+
+@pytest.mark.parametrize(("factors", "expected"), [
+    ((0.5, 2.0), 2.0),               # halfway on log axes between gains 1 and 4
+    ((0.25, 0.5, 1.0), 16.0),        # reached exactly at a gain of the sweep
+    ((0.1, 0.2, 0.4), None),         # never
+    ((1.5, 2.0, 3.0), None),         # already above at the smallest gain
+])
+def test_the_steady_gain(factors: tuple, expected: float | None) -> None:
+    found = steady_gain((1.0, 4.0, 16.0)[:len(factors)], np.array(factors))
+    assert found == (None if expected is None else pytest.approx(expected))
+
+
+def test_relu_is_steady_near_hes_gain() -> None:
+    gains = (1.0, 1.6, 2.0, 2.5, 3.2, 4.0)
+    sweep = gain_sweep(POINTS.x, POINTS.y, ("relu", "sigmoid"), gains, depth=8)
+    assert 2.0 < steady_gain(gains, sweep["relu"]) < 3.2       # He's √6 ≈ 2.45
+    assert steady_gain(gains, sweep["sigmoid"]) is None

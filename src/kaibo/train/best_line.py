@@ -33,25 +33,30 @@ def best_line(x: np.ndarray, y: np.ndarray) -> BestLine:
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y)
     n = len(y)
-    i, j = np.triu_indices(n, k=1)
+    # Only a swap of two points of different classes changes how many of each class lie below a cut.
+    i, j = np.nonzero((y[:, None] == 0) & (y[None, :] == 1))
     diff = x[i] - x[j]
     critical = np.sort(np.mod(np.arctan2(diff[:, 1], diff[:, 0]) + np.pi / 2, np.pi))
+    if not len(critical):                     # one class only: a line with every point on one side
+        critical = np.zeros(1)
     angles = (critical + np.append(critical[1:], critical[0] + np.pi)) / 2    # one direction per arc
     normals = np.stack([np.cos(angles), np.sin(angles)], axis=1)               # (A, 2)
-    order = np.argsort(x @ normals.T, axis=0)                                  # (n, A): points by projection
-    ones = np.concatenate([np.zeros((1, len(angles))), np.cumsum(y[order], axis=0)])  # (n + 1, A)
-    k = np.arange(n + 1)[:, None]
+    # (A, n): the points by their projection on each normal (written out: a (A, 2) @ (2, n) product is
+    # slower through BLAS at this shape)
+    order = np.argsort(normals[:, :1] * x[:, 0] + normals[:, 1:] * x[:, 1], axis=1)
+    ones = np.concatenate([np.zeros((len(angles), 1)), np.cumsum(y[order], axis=1)], axis=1)  # (A, n + 1)
+    k = np.arange(n + 1)[None, :]
     # Cut after the first k points: class 0 below, class 1 above; right = zeros below + ones above.
-    right = (k - ones) + (ones[-1] - ones)
+    right = (k - ones) + (ones[:, -1:] - ones)
     flipped = n - right                                                        # class 1 below instead
     best = np.maximum(right, flipped)
-    cut, arc = np.unravel_index(int(np.argmax(best)), best.shape)
+    arc, cut = np.unravel_index(int(np.argmax(best)), best.shape)
     projected = np.sort(x @ normals[arc])
     # The threshold halfway between the last point below the cut and the first above it (past the ends
     # when the cut leaves every point on one side).
     low = projected[cut - 1] if cut > 0 else projected[0] - 1.0
     high = projected[cut] if cut < n else projected[-1] + 1.0
     threshold = (low + high) / 2
-    if right[cut, arc] >= flipped[cut, arc]:
-        return BestLine(float(best[cut, arc]) / n, normals[arc], -threshold)
-    return BestLine(float(best[cut, arc]) / n, -normals[arc], threshold)
+    if right[arc, cut] >= flipped[arc, cut]:
+        return BestLine(float(best[arc, cut]) / n, normals[arc], -threshold)
+    return BestLine(float(best[arc, cut]) / n, -normals[arc], threshold)

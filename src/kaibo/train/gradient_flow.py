@@ -42,12 +42,18 @@ def scaled_network(activation: str, depth: int, width: int = 32, gain: float = 1
     return model
 
 
-def derivative(activation: str, z: np.ndarray) -> np.ndarray:
-    """f'(z) at every z, as the engine's backward pass computes it: the very factor that multiplies the
-    gradient there (for ReLU at z = 0 exactly, 0, as PyTorch's)."""
+def curve(activation: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """f(z) and f'(z) at every z, as the engine computes them: f'(z) is what its backward pass multiplies the
+    gradient by there (for ReLU at z = 0 exactly, 0, as PyTorch's)."""
     t = Tensor(np.asarray(z, dtype=np.float64), requires_grad=True)
-    ACTIVATIONS[activation](t).sum().backward()
-    return t.grad.data
+    y = ACTIVATIONS[activation](t)
+    y.sum().backward()
+    return y.data, t.grad.data
+
+
+def derivative(activation: str, z: np.ndarray) -> np.ndarray:
+    """f'(z) at every z, from `curve`."""
+    return curve(activation, z)[1]
 
 
 @dataclass(frozen=True)
@@ -127,3 +133,22 @@ def gradient_flow(x: np.ndarray, y: np.ndarray, activation: str, depth: int, wid
     return GradientFlow(activation, gain, pre, derivative(activation, pre),
                         np.stack([trace[f"grad:layer{i}.act"] for i in range(depth)]),
                         np.stack([trace[f"grad:layer{i}.linear"] for i in range(depth)]))
+
+
+def gain_sweep(x: np.ndarray, y: np.ndarray, activations: tuple[str, ...], gains: tuple[float, ...], depth: int,
+               width: int = 32, seed: int = 0) -> dict[str, np.ndarray]:
+    """`GradientFlow.per_layer` for each activation at each gain, (len(gains),) per activation: where it
+    crosses 1 the gradient neither shrinks nor grows on its way back."""
+    return {activation: np.array([gradient_flow(x, y, activation, depth, width, gain, seed).per_layer
+                                  for gain in gains]) for activation in activations}
+
+
+def steady_gain(gains: tuple[float, ...], factors: np.ndarray) -> float | None:
+    """The gain at which the factor per layer first reaches 1, going up the sweep (interpolated on log–log
+    axes between the two gains around it); None if it stays below 1, or starts above it."""
+    logs, over = np.log(np.asarray(factors, dtype=np.float64)), np.nonzero(np.asarray(factors) >= 1.0)[0]
+    if not len(over) or over[0] == 0:
+        return None
+    k = int(over[0])
+    lo, hi = np.log(gains[k - 1]), np.log(gains[k])
+    return float(np.exp(lo + (hi - lo) * (0.0 - logs[k - 1]) / (logs[k] - logs[k - 1])))

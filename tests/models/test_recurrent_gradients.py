@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from kaibo.data.sequences import first_letter_sequences
+from kaibo.errors import InputError
 from kaibo.models import recurrent_gradients as rg
 from kaibo.train.recurrence_study import HIDDEN, recurrent_model
 
@@ -71,11 +72,12 @@ def test_norms_equal_torch_and_the_factor_fits_them(cell: str, radius: float) ->
     got = rg.gradient_through_time(model, trace)
     np.testing.assert_allclose(got.norms, torch_norms(model, ids), rtol=1e-9)
     assert got.states.shape == (13, HIDDEN) and not got.states[0].any()
-    slope, intercept = np.polyfit(np.arange(13), np.log(got.norms), 1)
+    steps = np.arange(1, 13)                     # h_1 … h_T: h_0 is the fixed start, left out of the fit
+    slope, intercept = np.polyfit(steps, np.log(got.norms[1:]), 1)
     assert got.factor == pytest.approx(np.exp(-slope))
-    np.testing.assert_allclose(got.fit, np.exp(intercept + slope * np.arange(13)))
-    assert got.ratios.min() <= got.factor <= got.ratios.max()
-    assert got.reach == pytest.approx(got.norms[0] / got.norms[-1])
+    np.testing.assert_allclose(got.fit, np.exp(intercept + slope * steps))
+    assert got.ratios[1:].min() <= got.factor <= got.ratios[1:].max()
+    assert got.reach == pytest.approx(got.norms[1] / got.norms[-1])
 
 
 @pytest.mark.parametrize(("norms", "factor"), [
@@ -129,6 +131,13 @@ def test_update_gate_matches_torch_and_rebuilds_the_state() -> None:
         n = torch.tanh(gi[2 * H:] + r * gh[2 * H:])
         np.testing.assert_allclose(z[t - 1], expected.numpy(), rtol=1e-12)
         np.testing.assert_allclose(((1 - expected) * n + expected * h).numpy(), trace[f"h{t}"][0], rtol=1e-12)
+
+
+def test_a_single_step_has_no_line_to_fit() -> None:
+    model, _, trace = traced("rnn", 1.0, length=1)
+    with pytest.raises(InputError) as error:
+        rg.gradient_through_time(model, trace)
+    assert "2" in error.value.message("en") and "2" in error.value.message("ja")
 
 
 def test_path_lengths_grow_with_distance_for_the_rnn_only() -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kaibo.errors import InputError
 from kaibo.models.char_rnn import CharRNN
 
 
@@ -59,9 +60,10 @@ class GradientThroughTime:
         h_0 … h_T.
     factor : float
         The factor per step back, fitted: e^(−slope) of the least-squares line through log ‖∂L/∂h_t‖ against
-        t. Below 1 the gradient vanishes going back, above 1 it explodes.
-    fit : np.ndarray, shape (T + 1,)
-        That line, back on the norms' scale: the geometric sequence closest to the norms.
+        t for t = 1 … T, the states the sequence wrote (h_0 is the fixed zero start; the letter enters at h_1).
+        Below 1 the gradient vanishes going back, above 1 it explodes.
+    fit : np.ndarray, shape (T,)
+        That line at t = 1 … T, back on the norms' scale: the geometric sequence closest to the norms.
     radius, sigma_max : float
         ρ and σ_max of the matrix that multiplies h_{t−1} (W_hh; a GRU's candidate block W_hn).
     """
@@ -81,8 +83,8 @@ class GradientThroughTime:
 
     @property
     def reach(self) -> float:
-        """‖∂L/∂h_0‖ / ‖∂L/∂h_T‖: how much of the gradient arrives at the start."""
-        return float(self.norms[0] / self.norms[-1])
+        """‖∂L/∂h_1‖ / ‖∂L/∂h_T‖: how much of the gradient arrives at the state that read the first symbol."""
+        return float(self.norms[1] / self.norms[-1])
 
 
 def fit_geometric(norms: np.ndarray) -> tuple[float, np.ndarray]:
@@ -96,12 +98,14 @@ def fit_geometric(norms: np.ndarray) -> tuple[float, np.ndarray]:
 
 def gradient_through_time(model: CharRNN, trace: dict[str, np.ndarray]) -> GradientThroughTime:
     """Read ∂L/∂h_t off `model.trace(ids, targets)` for the batch's first sequence (targets given, so the
-    trace holds `grad:h{t}`)."""
+    trace holds `grad:h{t}`; at least 2 steps, for a line to be fitted)."""
     T = trace["embed"].shape[1]
+    if T < 2:
+        raise InputError("sequences.error.too_short", got=T)
     states = np.stack([trace[f"h{t}"][0] for t in range(T + 1)]).astype(np.float64)          # (T + 1, H)
     norms = np.array([np.linalg.norm(trace[f"grad:h{t}"][0]) for t in range(T + 1)], dtype=np.float64)
     w = recurrent_blocks(model)["W_hh" if model.cell == "rnn" else "W_hn"]
-    factor, fit = fit_geometric(norms)
+    factor, fit = fit_geometric(norms[1:])
     return GradientThroughTime(cell=model.cell, norms=norms, states=states, factor=factor, fit=fit,
                                radius=spectral_radius(w), sigma_max=largest_singular_value(w))
 

@@ -15,8 +15,10 @@ from kaibo.lab.figures.gradient_descent import GREY, ORANGE
 
 BLUE, RED = "#2563eb", "#dc2626"
 CELL_COLOURS = {"rnn": RED, "gru": BLUE}
-SHOWN_STEPS = 8          # the unrolled picture draws at most this many cells (the first and last, "…" between)
+SHOWN_STEPS = 7          # the unrolled picture draws at most this many cells (the first and last, "…" between)
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+MAX_TICKS = 8            # a log axis gets at most this many labelled powers of ten
 
 
 def sub(name: str, t: int) -> str:
@@ -24,12 +26,27 @@ def sub(name: str, t: int) -> str:
     return name + str(t).translate(_SUBSCRIPT)
 
 
+def powers_axis(values: list[float], title: str) -> alt.Axis:
+    """A log axis with ticks at powers of ten only (every second, third … when the values span many), each
+    labelled as a learner reads it: 10⁻⁶, not 1e-6 or 0.000001."""
+    low, high = (int(np.floor(np.log10(min(values)))), int(np.ceil(np.log10(max(values)))))
+    stride = max(1, -(-(high - low) // MAX_TICKS))
+    powers = list(range(high, low - 1, -stride))
+    labels = "{" + ", ".join(f"'{k}': '{_power(k)}'" for k in powers) + "}"
+    return alt.Axis(title=title, values=[10.0 ** k for k in powers], grid=True,
+                    labelExpr=f"{labels}['' + round(log(datum.value) / LN10)]")
+
+
+def _power(k: int) -> str:
+    return {0: "1", 1: "10"}.get(k, "10" + str(k).translate(_SUPERSCRIPT))
+
+
 def shown_steps(length: int) -> list[int | None]:
     """The steps the unrolled picture draws: all of them up to SHOWN_STEPS, else the first three and the last
-    four with None (drawn as "…") between."""
+    three with None (drawn as "…") between."""
     if length <= SHOWN_STEPS:
         return list(range(1, length + 1))
-    return [1, 2, 3, None, *range(length - 3, length + 1)]
+    return [1, 2, 3, None, *range(length - 2, length + 1)]
 
 
 def unrolled_chart(lesson, symbols: list[str], chosen: int):
@@ -38,29 +55,28 @@ def unrolled_chart(lesson, symbols: list[str], chosen: int):
     step is outlined; the last step's state goes up to the prediction."""
     length = len(symbols)
     cells, arrows, labels, gaps = [], [], [], []
+    gap = 2.2   # from one cell's centre to the next: room for the W_hh label between them
     for k, t in enumerate(shown_steps(length)):
-        cx = 2.0 * k + 1.5
+        cx = gap * k + 1.6
         if t is None:
             gaps.append({"x": cx, "y": 1.7, "text": "…"})
-            continue
-        cells.append({"x0": cx - 0.55, "x1": cx + 0.55, "y0": 1.3, "y1": 2.1, "step": t, "chosen": t == chosen,
-                      "name": lesson.t("unrolled.cell", t=t), "symbol": symbols[t - 1]})
-        labels += [{"x": cx, "y": 0.35, "text": f"{sub('x', t)} = {symbols[t - 1]}", "kind": "input"},
-                   {"x": cx, "y": 2.45, "text": sub("h", t), "kind": "state"}]
-        arrows.append({"x": cx, "y": 0.6, "x2": cx, "y2": 1.3, "kind": "W_ih"})
-        labels.append({"x": cx + 0.1, "y": 0.95, "text": "W_ih", "kind": "W_ih"})
-        if k > 0:   # from the cell (or the gap) before
-            arrows.append({"x": cx - 1.45, "y": 1.7, "x2": cx - 0.55, "y2": 1.7, "kind": "W_hh"})
-            labels.append({"x": cx - 1.0, "y": 1.95, "text": "W_hh", "kind": "W_hh"})
-    last = 2.0 * (len(shown_steps(length)) - 1) + 1.5
-    arrows += [{"x": 0.0, "y": 1.7, "x2": 0.95, "y2": 1.7, "kind": "W_hh"},
-               {"x": last, "y": 2.6, "x2": last, "y2": 3.05, "kind": "out"}]
-    labels += [{"x": 0.45, "y": 1.95, "text": "W_hh", "kind": "W_hh"},
-               {"x": 0.0, "y": 1.45, "text": f"{sub('h', 0)} = 0", "kind": "state"},
+        else:
+            cells.append({"x0": cx - 0.5, "x1": cx + 0.5, "y0": 1.3, "y1": 2.1, "step": t, "chosen": t == chosen,
+                          "name": "tanh", "symbol": symbols[t - 1]})
+            labels += [{"x": cx, "y": 0.35, "text": f"{sub('x', t)} = {symbols[t - 1]}", "kind": "input"},
+                       {"x": cx, "y": 2.45, "text": sub("h", t), "kind": "state"},
+                       {"x": cx + 0.08, "y": 0.95, "text": "W_ih", "kind": "W_ih", "align": "left"}]
+            arrows.append({"x": cx, "y": 0.6, "x2": cx, "y2": 1.3, "kind": "W_ih"})
+        # into this column, from the cell (or the start, or the gap) before it
+        arrows.append({"x": cx - gap + 0.5, "y": 1.7, "x2": cx - 0.5, "y2": 1.7, "kind": "W_hh"})
+        labels.append({"x": cx - gap / 2, "y": 1.98, "text": "W_hh", "kind": "W_hh"})
+    last = gap * (len(shown_steps(length)) - 1) + 1.6
+    arrows.append({"x": last, "y": 2.65, "x2": last, "y2": 3.05, "kind": "out"})
+    labels += [{"x": 0.35, "y": 1.45, "text": f"{sub('h', 0)} = 0", "kind": "state"},
                {"x": last, "y": 3.3, "text": lesson.t("unrolled.predict"), "kind": "state"}]
     data = {"cells": cells, "arrows": arrows, "labels": labels, "gaps": gaps}
-    width = 2.0 * len(shown_steps(length)) + 1.0
-    x = alt.Scale(domain=[-0.6, width], nice=False)
+    width = gap * len(shown_steps(length)) + 0.4
+    x = alt.Scale(domain=[-0.4, width], nice=False)
     y = alt.Scale(domain=[0.0, 3.6], nice=False)
     none = {"axis": None}
     kinds = ["W_ih", "W_hh", "out", "input", "state"]
@@ -82,11 +98,13 @@ def unrolled_chart(lesson, symbols: list[str], chosen: int):
         boxes.mark_text(fontSize=12).encode(alt.X("x:Q", scale=x, **none), alt.Y("y:Q", scale=y, **none),
                                             text="name:N").transform_calculate(
             x="(datum.x0 + datum.x1) / 2", y="(datum.y0 + datum.y1) / 2"),
-        alt.Chart(alt.NamedData("labels")).mark_text(fontSize=13, fontWeight="bold", align="center").encode(
-            alt.X("x:Q", scale=x, **none), alt.Y("y:Q", scale=y, **none), text="text:N", color=colour),
+        *(alt.Chart(alt.NamedData("labels")).transform_filter(f"datum.align {test} 'left'")
+          .mark_text(fontSize=13, fontWeight="bold", align=align).encode(
+            alt.X("x:Q", scale=x, **none), alt.Y("y:Q", scale=y, **none), text="text:N", color=colour)
+          for test, align in (("==", "left"), ("!=", "center"))),
         alt.Chart(alt.NamedData("gaps")).mark_text(fontSize=28).encode(
             alt.X("x:Q", scale=x, **none), alt.Y("y:Q", scale=y, **none), text="text:N"),
-    ).properties(width=min(760, 42 * width), height=190).configure_view(stroke=None)
+    ).properties(width=min(780, 50 * width), height=200).configure_view(stroke=None)
     rows = [{"step": t, "symbol": symbols[t - 1], "input_matrix": "W_ih", "recurrent_matrix": "W_hh"}
             for t in range(1, length + 1)]
     return chart, rows, data
@@ -121,25 +139,29 @@ def states_chart(lesson, symbols: list[str], states: np.ndarray, chosen: int):
 
 def gradient_chart(lesson, runs: dict):
     """‖∂L/∂h_t‖ against t on a log scale for each cell in `runs` ({"rnn": GradientThroughTime, "gru": …}):
-    measured (dots and line) and the fitted geometric line (dashed), so a straight line is a constant factor
-    per step."""
+    measured (dots and line) and the geometric line fitted to t = 1 … T (dashed), so a straight line is a
+    constant factor per step."""
     names = {cell: lesson.t(f"cell.{cell}") for cell in runs}
     rows, fits = [], []
     for cell, run in runs.items():
-        for t, (n, f) in enumerate(zip(run.norms.tolist(), run.fit.tolist(), strict=True)):
+        fitted = [None, *run.fit.tolist()]   # the line is fitted to h_1 … h_T
+        for t, (n, f) in enumerate(zip(run.norms.tolist(), fitted, strict=True)):
             rows.append({"cell": cell, "name": names[cell], "step": t, "grad_norm": n, "fitted": f})
-            fits.append({"name": names[cell], "step": t, "fitted": f})
+            if f is not None:
+                fits.append({"name": names[cell], "step": t, "fitted": f})
     data = {"norms": rows, "fits": fits}
     x = alt.X("step:Q", title=lesson.t("axis.step_back"), axis=alt.Axis(tickMinStep=1, format="d"))
+    everything = [row[key] for row in rows for key in ("grad_norm", "fitted") if row[key] is not None]
+    axis = powers_axis(everything, lesson.t("axis.grad_norm"))
     colour = alt.Color("name:N", title=None, scale=alt.Scale(domain=list(names.values()),
                                                              range=[CELL_COLOURS[c] for c in names]),
                        legend=alt.Legend(orient="top", labelLimit=400))
     log = alt.Scale(type="log")
     chart = alt.layer(
         alt.Chart(alt.NamedData("fits")).mark_line(strokeDash=[5, 4], strokeWidth=1.5, opacity=0.8).encode(
-            x, alt.Y("fitted:Q", scale=log), colour),
+            x, alt.Y("fitted:Q", scale=log, axis=axis), colour),
         alt.Chart(alt.NamedData("norms")).mark_line(point=True, strokeWidth=2).encode(
-            x, alt.Y("grad_norm:Q", title=lesson.t("axis.grad_norm"), scale=log), colour,
+            x, alt.Y("grad_norm:Q", scale=log, axis=axis), colour,
             tooltip=[alt.Tooltip("name:N", title=" "), alt.Tooltip("step:Q", title="t"),
                      alt.Tooltip("grad_norm:Q", format=".3e")]),
     ).properties(width=640, height=300)
@@ -147,7 +169,7 @@ def gradient_chart(lesson, runs: dict):
 
 
 def study_chart(lesson, study):
-    """Left: the test accuracy of each cell at each length, with the 25% of guessing. Right: the training loss
+    """Above: the test accuracy of each cell at each length, with the 25% of guessing. Below: the training loss
     at every step, one small chart per length."""
     names = {cell: lesson.t(f"cell.{cell}") for cell in ("rnn", "gru")}
     accuracy = [{"cell": cell, "name": names[cell], "length": n, "accuracy": run.accuracy}
@@ -167,16 +189,16 @@ def study_chart(lesson, study):
             tooltip=[alt.Tooltip("name:N", title=" "), "length:O", alt.Tooltip("accuracy:Q", format=".1%")]),
         chance.mark_rule(color=GREY, strokeDash=[4, 3]).encode(alt.Y("accuracy:Q")),
         chance.mark_text(color=GREY, align="right", dy=-7, x="width").encode(alt.Y("accuracy:Q"), text="label:N"),
-    ).properties(width=260, height=240)
+    ).properties(width=300, height=220)
     curves = [
         alt.Chart(alt.NamedData("losses")).transform_filter(f"datum.length == {n}").mark_line(
             strokeWidth=1, opacity=0.85).encode(
             alt.X("step:Q", title=lesson.t("axis.train_step")),
             alt.Y("loss:Q", title=lesson.t("axis.loss") if k == 0 else None,
                   scale=alt.Scale(domain=[0, 2.5], clamp=True)),
-            colour).properties(width=150, height=240, title=lesson.t("axis.length_is", n=n))
+            colour).properties(width=140, height=160, title=lesson.t("axis.length_is", n=n))
         for k, n in enumerate(study.lengths)]
-    return alt.hconcat(left, *curves), accuracy, data
+    return alt.vconcat(left, alt.hconcat(*curves)), accuracy, data
 
 
 def paths_chart(lesson, lengths: dict[str, np.ndarray]):

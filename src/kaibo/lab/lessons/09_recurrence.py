@@ -149,8 +149,9 @@ def _(chosen, lesson, model, rnn, symbols, trace):
         for i, (a, b, c, d) in enumerate(zip(parts["input"].tolist(), parts["recurrent"].tolist(),
                                              parts["sum"].tolist(), parts["state"].tolist(), strict=True)))
     _first = {name: float(values[0]) for name, values in parts.items()}
-    _unit = (rf"h_{{{chosen},1}} = \tanh({tex(_first['input'])} + {tex(_first['recurrent'])})"
-             rf" = \tanh({tex(_first['sum'])}) = {tex(_first['state'])}")
+    _bare = {name: tex(v)[1:-1] if v < 0 else tex(v) for name, v in _first.items()}  # no brackets after "(" or "="
+    _unit = (rf"h_{{{chosen},1}} = \tanh({_bare['input']} + {tex(_first['recurrent'])})"
+             rf" = \tanh({_bare['sum']}) = {_bare['state']}")
     mo.vstack([
         lesson.md("states_intro"),
         lesson.figure("states", _chart, _rows, datasets=_data),
@@ -184,8 +185,8 @@ def _(gru, gru_model, gru_trace, ids, length, lesson, model, radius, rnn, target
                        radius=rnn.radius, sigma_max=rnn.sigma_max, mean_slope=float(slopes.mean()),
                        largest_ratio=float(rnn.ratios.max()), largest_bound=float(bounds.max()),
                        largest_state=float(np.abs(rnn.states).max()), mean_gate=float(gates.mean())),
-        mo.callout(lesson.md(f"verdict.{kind}", length=length, radius=radius, reach=shown(rnn.reach),
-                             factor=shown(rnn.factor), power=shown(rnn.factor ** length)),
+        mo.callout(lesson.md(f"verdict.{kind}", length=length, radius=shown(radius), reach=shown(rnn.reach),
+                             factor=shown(rnn.factor), steps=length - 1, power=shown(rnn.factor ** (length - 1))),
                    kind={"vanish": "info", "explode": "danger", "neither": "success"}[kind]),
         lesson.md("why_factor", sigma=shown(rnn.sigma_max), rho=shown(rnn.radius), factor=shown(rnn.factor),
                   low=shown(float(rnn.ratios.min())), high=shown(float(rnn.ratios.max())),

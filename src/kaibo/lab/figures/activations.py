@@ -77,8 +77,9 @@ def separate_chart(lesson, points: Points2D, grid: Grid2D, fits: dict, chosen: s
     """Left: the chosen activation's network over the plane. Right: the accuracy of each activation's network
     on the same points, with the best straight line's as a dashed rule."""
     data: dict = {}
-    left = plane(lesson, "chosen", points, grid, fits[chosen].probability,
-                 lesson.t("plane_title.chosen", name=lesson.t(f"option.activation.{chosen}")), data)
+    title = (lesson.t("plane_title.none") if chosen == "none" else
+             lesson.t("plane_title.chosen", name=lesson.t(f"option.activation.{chosen}")))
+    left = plane(lesson, "chosen", points, grid, fits[chosen].probability, title, data)
     names = list(fits)
     data["bars"] = [{"name": name, "label": lesson.t(f"option.activation.{name}"), "accuracy": fit.accuracy,
                      "loss": fit.loss, "chosen": name == chosen} for name, fit in fits.items()]
@@ -95,8 +96,9 @@ def separate_chart(lesson, points: Points2D, grid: Grid2D, fits: dict, chosen: s
                                            legend=None)),
         bars.mark_text(dy=-6, baseline="bottom").encode(x, y, text=alt.Text("accuracy:Q", format=".1%")),
         best_rule.mark_rule(color=BLACK, strokeDash=[6, 4], strokeWidth=2).encode(alt.Y("accuracy:Q")),
-        best_rule.mark_text(align="left", baseline="top", dy=4, x=2, color=BLACK).encode(alt.Y("accuracy:Q"),
-                                                                                      text="text:N"),
+        *(best_rule.mark_text(align="left", baseline="bottom", dy=-4, x=4, **ink).encode(alt.Y("accuracy:Q"),
+                                                                                          text="text:N")
+          for ink in ({"stroke": "white", "strokeWidth": 4, "strokeJoin": "round"}, {"color": BLACK})),
     ).properties(width=300, height=300, title=lesson.t("bars_title"))
     rows = [{k: v for k, v in bar.items() if k not in ("label", "chosen")} for bar in data["bars"]]
     rows.append({"name": "best straight line", "accuracy": best, "loss": ""})
@@ -120,8 +122,8 @@ def functions_chart(lesson, z: np.ndarray, curves: dict):
     slopes = alt.layer(
         curves_chart.mark_line(strokeWidth=2.5).encode(x, alt.Y("slope:Q", title=lesson.t("axis.slope")), colour),
         quarter.mark_rule(color=COLOURS["sigmoid"], strokeDash=[4, 3]).encode(alt.Y("slope:Q")),
-        quarter.mark_text(align="left", dx=4, dy=-6, x=0, color=COLOURS["sigmoid"]).encode(alt.Y("slope:Q"),
-                                                                                         text="text:N"),
+        quarter.mark_text(align="right", dx=-4, dy=-6, x="width", color=COLOURS["sigmoid"])
+        .encode(alt.Y("slope:Q"), text="text:N"),
     ).properties(width=300, height=220, title=lesson.t("functions_title.slope"))
     return alt.hconcat(values, slopes), rows, data
 
@@ -135,8 +137,7 @@ def _layer_rows(counts: np.ndarray, edges: np.ndarray, total: np.ndarray) -> lis
 
 def _layer_axis(lesson, depth: int) -> alt.Y:
     """Layers as rows, the last (the output side, where backpropagation starts) at the top."""
-    return alt.Y("layer:O", title=lesson.t("axis.layer"), sort="descending",
-                 scale=alt.Scale(domain=list(range(1, depth + 1))))
+    return alt.Y("layer:O", title=lesson.t("axis.layer"), scale=alt.Scale(domain=list(range(depth, 0, -1))))
 
 
 def slopes_chart(lesson, flow, z: np.ndarray, slope: np.ndarray, edges: np.ndarray):
@@ -154,7 +155,7 @@ def slopes_chart(lesson, flow, z: np.ndarray, slope: np.ndarray, edges: np.ndarr
         alt.X("low:Q", title=lesson.t("axis.z"), scale=alt.Scale(domain=domain, nice=False)), alt.X2("high:Q"),
         _layer_axis(lesson, flow.depth),
         alt.Color("share:Q", title=lesson.t("axis.share"),
-                  scale=alt.Scale(scheme="greys", domain=[0, 0.5], clamp=True),
+                  scale=alt.Scale(type="sqrt", scheme="greys", domain=[0, 0.5], clamp=True),
                   legend=alt.Legend(orient="right", format="%")),
         tooltip=["layer:O", "low:Q", "high:Q", "count:Q"],
     ).properties(width=560, height=18 * flow.depth)
@@ -174,7 +175,7 @@ def gradients_chart(lesson, flow, norms: dict, edges: np.ndarray):
                                                                           nice=False)),
         alt.X2("high:Q"), _layer_axis(lesson, flow.depth),
         alt.Color("share:Q", title=lesson.t("axis.share"),
-                  scale=alt.Scale(scheme="greys", domain=[0, 0.25], clamp=True),
+                  scale=alt.Scale(type="sqrt", scheme="greys", domain=[0, 0.25], clamp=True),
                   legend=alt.Legend(orient="bottom", format="%")),
         tooltip=["layer:O", "low:Q", "high:Q", "count:Q"],
     ).properties(width=320, height=22 * flow.depth, title=lesson.t("gradients_title.histogram",

@@ -149,7 +149,8 @@ def _(lesson, reset):
 def _(lesson, reset, ui):
     mo.vstack([
         lesson.md("collapse_intro", steps=STEPS),
-        mo.hstack([ui["data"], ui["layers"], reset], justify="start", gap=2),
+        ui["data"],
+        mo.hstack([ui["layers"], reset], justify="start", gap=3),
     ], gap=1.5)
     return
 
@@ -188,9 +189,13 @@ def _(lesson, ui):
         lesson.md("collapse_example", x=pair(points.x[0])),
         mo.md(f"{_steps}\n{_out}\n{_single}"),
         lesson.md("collapse_gap", n=N, gap=shown(gap)),
-        lesson.figure("collapse", _chart, _rows, datasets=_data),
-        mo.Html(f'<p class="kaibo-legend">{lesson.t("collapse_legend")}</p>'),
-        lesson.readout(gap=gap, linear_accuracy=percent(linear_accuracy), best_line=percent(best.accuracy)),
+        mo.hstack([
+            lesson.figure("collapse", _chart, _rows, datasets=_data),
+            mo.vstack([
+                mo.Html(f'<p class="kaibo-legend">{lesson.t("collapse_legend")}</p>'),
+                lesson.readout(gap=gap, linear_accuracy=percent(linear_accuracy), best_line=percent(best.accuracy)),
+            ]),
+        ], widths=[1, 1], gap=2),
         lesson.md("collapse_read", accuracy=percent(linear_accuracy), best=percent(best.accuracy), layers=layers,
                   data=lesson.t(f"option.data.{shape}")),
         *([lesson.md("collapse_below", low=shown(float(stacked_probs.min())),
@@ -222,7 +227,8 @@ def _(lesson, reset, ui):
     mo.vstack([
         lesson.anchor(SEPARATE),
         lesson.md("separate_intro", hidden=HIDDEN[0], layers=len(HIDDEN), steps=STEPS, lr=LR, n=N),
-        mo.hstack([ui["data"], ui["activation"], reset], justify="start", gap=2),
+        ui["data"],
+        mo.hstack([ui["activation"], reset], justify="start", gap=3),
     ], gap=1.5)
     return
 
@@ -254,6 +260,7 @@ def _(best, lesson, shape, ui):
         lesson.md("separate_read", verdict=_verdict, right=round(fit.accuracy * N), n=N, name=_name,
                   others=", ".join(f"{lesson.t(f'option.activation.{k}')} {percent(f.accuracy)}"
                                    for k, f in fits.items())),
+        lesson.md("try_intro"),
         lesson.try_links(SEPARATE, spirals_none={"data": "spirals", "activation": "none"},
                          spirals_relu={"data": "spirals"}, spirals_sigmoid={"data": "spirals", "activation": "sigmoid"},
                          blobs_none={"data": "blobs", "activation": "none"}),
@@ -267,8 +274,8 @@ def _(lesson, reset, ui):
         lesson.md("deep_intro", formula=BACKWARD),
         lesson.anchor(DEEP),
         lesson.md("deep_setup", width=WIDTH, n=N),
-        mo.hstack([ui["deep"], ui["depth"]], justify="start", gap=3),
-        mo.hstack([ui["gain"], reset], justify="start", gap=3),
+        ui["deep"],
+        mo.hstack([ui["depth"], ui["gain"], reset], justify="start", gap=3),
     ], gap=1.5)
     return
 
@@ -315,15 +322,18 @@ def _(deep, depth, flow, flows, gain, lesson):
     mo.vstack([
         lesson.figure("gradients", _chart, _rows, datasets=_data),
         mo.Html(f'<p class="kaibo-legend">{lesson.t("gradients_legend", n=N, width=WIDTH)}</p>'),
-        lesson.readout(last_norm=float(flow.norms[-1]), first_norm=float(flow.norms[0]), shrink=flow.shrink,
-                       per_layer=flow.per_layer, mean_slope=float(flow.slope.mean()), dead=_dead),
-        lesson.md("table", rows=_table, depth=depth),
+        mo.hstack([
+            lesson.readout(last_norm=float(flow.norms[-1]), first_norm=float(flow.norms[0]), shrink=flow.shrink,
+                           per_layer=flow.per_layer, mean_slope=float(flow.slope.mean()), dead=_dead),
+            lesson.md("table", rows=_table, depth=depth),
+        ], justify="start", align="start", gap=2),
         lesson.md("gradients_read", name=_name, depth=depth, gain=shown(gain), last=shown(float(flow.norms[-1])),
                   first=shown(float(flow.norms[0])), shrink=shown(flow.shrink), per=shown(flow.per_layer),
                   verdict=lesson.t(f"verdict.{kind}"),
                   most=lesson.t(f"option.activation.{_most}"), most_first=shown(firsts[_most]),
                   least=lesson.t(f"option.activation.{_least}"), least_first=shown(firsts[_least]),
                   dead=_dead_text),
+        lesson.md("try_intro"),
         lesson.try_links(DEEP, sigmoid={}, relu_default={"deep": "relu"}, relu_he={"deep": "relu", "gain": 2.5},
                          relu_large={"deep": "relu", "gain": 7.9}, tanh_small={"deep": "tanh", "gain": 0.5}),
     ])
@@ -345,6 +355,10 @@ def _(depth, flows, gain, lesson, shape):
                                    best=shown(float(sweep[_k][_top])), at=shown(GAIN.values[_top])))
         else:
             _lines.append(lesson.t("steady_at", name=_name, gain=shown(_g)))
+    _relu = _steady["relu"]
+    # "close to He's" only when the measured gain is within 10% of √6; a ReLU that never reaches 1 has none.
+    _he = "" if _relu is None else lesson.t(f"he.{'near' if abs(math.log(_relu / STARTS['he'])) < 0.1 else 'other'}",
+                                            he=shown(STARTS["he"]), relu=shown(_relu))
     _low, _high = GAIN.values[0], GAIN.values[-1]
     _relu_lo, _relu_hi = (flow_of(shape, "relu", depth, g).through_activation.mean() for g in (_low, _high))
     _sig_lo, _sig_hi = (flow_of(shape, "sigmoid", depth, g).through_activation.mean() for g in (_low, _high))
@@ -352,7 +366,7 @@ def _(depth, flows, gain, lesson, shape):
         lesson.md("gains_intro", depth=depth, low=shown(GAIN.values[0]), high=shown(GAIN.values[-1])),
         lesson.figure("gains", _chart, _rows, datasets=_data),
         mo.Html(f'<p class="kaibo-legend">{lesson.t("gains_legend")}</p>'),
-        lesson.md("gains_read", lines="\n".join(f"- {line}" for line in _lines), he=shown(STARTS["he"]),
+        lesson.md("gains_read", lines="\n".join(f"- {line}" for line in _lines), he=_he,
                   low=shown(_low), high=shown(_high), relu_lo=shown(float(_relu_lo)), relu_hi=shown(float(_relu_hi)),
                   sig_lo=shown(float(_sig_lo)), sig_hi=shown(float(_sig_hi))),
     ])
@@ -361,10 +375,11 @@ def _(depth, flows, gain, lesson, shape):
 
 @app.cell
 def _(best, deep, depth, fits, flow, gain, gap, layers, lesson, linear_accuracy, shape):
-    _top = max((k for k in fits if k != "none"), key=lambda k: fits[k].accuracy)
+    _top = max(f.accuracy for k, f in fits.items() if k != "none")
+    _names = [lesson.t(f"option.activation.{k}") for k, f in fits.items() if k != "none" and f.accuracy == _top]
     lesson.md("closing", layers=layers, gap=shown(gap), data=lesson.t(f"option.data.{shape}"),
               none=percent(linear_accuracy), best=percent(best.accuracy),
-              name=lesson.t(f"option.activation.{_top}"), accuracy=percent(fits[_top].accuracy),
+              name=lesson.t("and").join(_names), accuracy=percent(_top),
               deep=lesson.t(f"option.activation.{deep}"), depth=depth, gain=shown(gain), shrink=shown(flow.shrink))
     return
 

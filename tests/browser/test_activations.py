@@ -1,0 +1,121 @@
+"""Lesson 5 in the browser: the data and the number of layers redraw the collapsed network, the activation
+redraws the boundary, the deep network's controls redraw the gradients with the numbers the library computes,
+the self-check reads the page, and the language switch keeps the view.
+
+The interaction runs in Japanese; English is checked on the deep network and the self-check.
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+from kaibo.data.toy2d import grid_around, make_points
+from kaibo.i18n import t
+from kaibo.lab.exhibits import shown
+from kaibo.models.linear_collapse import collapse_gap
+from kaibo.train.best_line import best_line
+from kaibo.train.bias_free_network import train_on_points
+from kaibo.train.gradient_flow import gradient_flow
+from kaibo.train.separability import fit_points
+from tests.browser.lab import Lab
+
+SLUG = "activations"
+# The figures in the order of the page.
+COLLAPSE, FUNCTIONS, SEPARATE, SLOPES, GRADIENTS, GAINS = range(6)
+
+
+def lesson(key: str, lang: str, **args: object) -> str:
+    return t(f"{SLUG}.{key}", lang, **args)
+
+
+def percent(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def shows_collapse(lab: Lab, shape: str, layers: int) -> None:
+    points = make_points(shape, 200, 0.1, 0)
+    linear = train_on_points(points, activation="none", bias=True, hidden=(3,) * (layers - 1), steps=300, lr=0.03)
+    lab.wait_value("gap", shown(collapse_gap(linear, points.x)))
+    assert lab.value("best_line") == percent(best_line(points.x, points.y).accuracy)
+    assert lab.value("linear_accuracy") == percent(float((linear.predict(points.x) == points.y).mean()))
+
+
+def shows_fit(lab: Lab, shape: str, activation: str) -> None:
+    points = make_points(shape, 200, 0.1, 0)
+    fit = fit_points(points, grid_around(points.x, steps=50), activation)
+    lab.wait_value("accuracy", percent(fit.accuracy))
+    assert lab.value("loss") == shown(fit.loss)
+
+
+def shows_flow(lab: Lab, shape: str, activation: str, depth: int, gain: float) -> None:
+    points = make_points(shape, 200, 0.1, 0)
+    flow = gradient_flow(points.x, points.y, activation, depth, 32, gain)
+    lab.wait_value("shrink", shown(flow.shrink))
+    assert lab.value("first_norm") == shown(float(flow.norms[0]))
+    assert lab.value("per_layer") == shown(flow.per_layer)
+    assert lab.value("dead") == str(int(flow.dead_units.sum()))
+
+
+def test_controls_redraw_the_figures_with_the_librarys_numbers(lab: Lab) -> None:
+    lab.open(SLUG, "ja")
+    page = lab.page
+    expect(page.get_by_role("heading", name="層と層のあいだで「曲げる」関数")).to_be_visible()
+    shows_collapse(lab, "xor", 3)
+    shows_fit(lab, "xor", "relu")
+    shows_flow(lab, "xor", "sigmoid", 8, 1.0)
+    lab.shot("default")
+    figures = [lab.fingerprint(n) for n in range(6)]
+
+    lab.choose(lesson("control.layers", "ja"), lesson("option.layers.2", "ja"))
+    lab.wait_query(layers="2")
+    shows_collapse(lab, "xor", 2)
+    figures[COLLAPSE] = lab.wait_changed(COLLAPSE, figures[COLLAPSE])
+
+    lab.choose(lesson("control.activation", "ja"), lesson("option.activation.none", "ja"))
+    lab.wait_query(activation="none")
+    shows_fit(lab, "xor", "none")
+    figures[SEPARATE] = lab.wait_changed(SEPARATE, figures[SEPARATE])
+    expect(page.get_by_text(re.compile(re.escape(lesson("separate_none", "ja", hidden=16, accuracy="", best="")[:20])))
+           ).to_be_visible()
+
+    # The data control is shown in sections 1 and 2 (one control, two places): the first will do.
+    lab.page.locator("marimo-radio", has_text=lesson("control.data", "ja")).first.get_by_label(
+        lesson("option.data.spirals", "ja"), exact=True).check()
+    lab.wait_query(data="spirals")
+    shows_collapse(lab, "spirals", 2)
+    shows_fit(lab, "spirals", "none")
+    shows_flow(lab, "spirals", "sigmoid", 8, 1.0)
+    figures[COLLAPSE] = lab.wait_changed(COLLAPSE, figures[COLLAPSE])
+    assert lab.fingerprint(FUNCTIONS) == figures[FUNCTIONS]  # the functions do not depend on the data
+
+    lab.choose(lesson("control.deep", "ja"), lesson("option.deep.relu", "ja"))
+    lab.wait_query(deep="relu")
+    shows_flow(lab, "spirals", "relu", 8, 1.0)
+    figures[SLOPES] = lab.wait_changed(SLOPES, figures[SLOPES])
+    figures[GRADIENTS] = lab.wait_changed(GRADIENTS, figures[GRADIENTS])
+
+    lab.slide(lesson("control.gain", "ja"), 4)  # 1 → 2.5 on the log scale: He's start
+    lab.wait_query(gain="2.5")
+    shows_flow(lab, "spirals", "relu", 8, 2.5)
+    lab.wait_changed(GAINS, figures[GAINS])
+    expect(page.get_by_text(lesson("verdict.steady", "ja")[:20], exact=False)).to_be_visible()
+    lab.shot("relu-he")
+
+    lab.page.get_by_role("button", name=t("page.reset", "ja")).first.click()
+    expect(lab.page).to_have_url(re.compile(r"\?lang=ja$"))
+    shows_flow(lab, "xor", "sigmoid", 8, 1.0)
+
+
+def test_deep_network_in_english_and_the_self_check(lab: Lab) -> None:
+    lab.open(SLUG, "en", deep="tanh", depth=12, gain=0.5)
+    shows_flow(lab, "xor", "tanh", 12, 0.5)
+    expect(lab.page.get_by_text(lesson("verdict.vanish", "en")[:30], exact=False)).to_be_visible()
+    lab.self_check("gap", lesson("check.gap.far", "en"), lesson("check.gap.rounding", "en"),
+                   lesson("check.gap.where", "en"))
+    lab.shot("english")
+    numbers = {name: lab.value(name) for name in ("gap", "accuracy", "shrink")}
+    lab.page.get_by_role("link", name="日本語").first.click()
+    lab.page.get_by_role("heading", name="活性化関数", exact=True).wait_for()
+    lab.goto(lab.page.url)
+    assert lab.query() == {"lang": "ja", "deep": "tanh", "depth": "12", "gain": "0.5"}
+    assert {name: lab.value(name) for name in numbers} == numbers

@@ -41,12 +41,15 @@ def _power(k: int) -> str:
     return {0: "1", 1: "10"}.get(k, "10" + str(k).translate(_SUPERSCRIPT))
 
 
-def shown_steps(length: int) -> list[int | None]:
-    """The steps the unrolled picture draws: all of them up to SHOWN_STEPS, else the first three and the last
-    three with None (drawn as "…") between."""
+def shown_steps(length: int, chosen: int) -> list[int | None]:
+    """The steps the unrolled picture draws: all of them up to SHOWN_STEPS; else the first and last ones and
+    the chosen step, with None (drawn as "…") where steps are left out: [1, 2, 3, None, 28, 29, 30] or
+    [1, 2, None, 12, None, 29, 30]."""
     if length <= SHOWN_STEPS:
         return list(range(1, length + 1))
-    return [1, 2, 3, None, *range(length - 2, length + 1)]
+    if chosen <= 3 or chosen >= length - 2:
+        return [1, 2, 3, None, length - 2, length - 1, length]
+    return [1, 2, None, chosen, None, length - 1, length]
 
 
 def unrolled_chart(lesson, symbols: list[str], chosen: int):
@@ -56,7 +59,7 @@ def unrolled_chart(lesson, symbols: list[str], chosen: int):
     length = len(symbols)
     cells, arrows, labels, gaps = [], [], [], []
     gap = 2.2   # from one cell's centre to the next: room for the W_hh label between them
-    for k, t in enumerate(shown_steps(length)):
+    for k, t in enumerate(shown_steps(length, chosen)):
         cx = gap * k + 1.6
         if t is None:
             gaps.append({"x": cx, "y": 1.7, "text": "…"})
@@ -70,12 +73,12 @@ def unrolled_chart(lesson, symbols: list[str], chosen: int):
         # into this column, from the cell (or the start, or the gap) before it
         arrows.append({"x": cx - gap + 0.5, "y": 1.7, "x2": cx - 0.5, "y2": 1.7, "kind": "W_hh"})
         labels.append({"x": cx - gap / 2, "y": 1.98, "text": "W_hh", "kind": "W_hh"})
-    last = gap * (len(shown_steps(length)) - 1) + 1.6
+    last = gap * (len(shown_steps(length, chosen)) - 1) + 1.6
     arrows.append({"x": last, "y": 2.65, "x2": last, "y2": 3.05, "kind": "out"})
     labels += [{"x": 0.35, "y": 1.45, "text": f"{sub('h', 0)} = 0", "kind": "state"},
                {"x": last, "y": 3.3, "text": lesson.t("unrolled.predict"), "kind": "state"}]
     data = {"cells": cells, "arrows": arrows, "labels": labels, "gaps": gaps}
-    width = gap * len(shown_steps(length)) + 0.4
+    width = gap * len(shown_steps(length, chosen)) + 0.4
     x = alt.Scale(domain=[-0.4, width], nice=False)
     y = alt.Scale(domain=[0.0, 3.6], nice=False)
     none = {"axis": None}

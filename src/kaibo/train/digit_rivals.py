@@ -5,12 +5,14 @@ inside the very models it compares.
 The digits are 8 × 8 images whose pixels hold how much ink fell on them, a whole number from 0 to 16;
 `load_digits_split` divides them by 16 for the networks. `ink` and `pixels` turn one into the other, and
 `shift` moves images by whole pixels (what a network makes of a digit drawn one pixel to the left).
+`trained(seed)` keeps the trained pair for as long as the process runs.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -67,6 +69,13 @@ def shifted_accuracy(model: TracedClassifier, rows: int, cols: int) -> float:
     """The model's accuracy on the test images of the split, each moved `rows` pixels down and `cols` right."""
     data = load_digits_split()
     return accuracy(model, pixels(shift(ink(data.x_test), rows, cols)), data.y_test)
+
+
+@cache
+def trained(seed: int = 0) -> dict[str, Rival]:
+    """`train_rivals(seed)`, once per process: the lab serves every page from one process, so each seed is
+    trained once (about 2.5 s) however many learners open the lesson. The models must not be trained further."""
+    return train_rivals(seed)
 
 
 def ink(x: np.ndarray) -> np.ndarray:

@@ -43,10 +43,10 @@ with app.setup:
 
 
 @app.function
-@cache
 def rivals(seed: int) -> dict:
-    """The CNN and the MLP trained with `seed`, once per server process (about 2.5 s the first time)."""
-    return digit_rivals.train_rivals(seed)
+    """The CNN and the MLP trained with `seed`, once per server process (about 2.5 s the first time): every
+    learner's page shares them (a cache in this file would be one per page session)."""
+    return digit_rivals.trained(seed)
 
 
 @app.function
@@ -71,6 +71,12 @@ def percent(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
+@app.function
+def about(x: float) -> str:
+    """Two significant digits, for a number the text calls "about" (a time, a ratio): 2.3, 0.21, 11."""
+    return f"{float(f'{x:.2g}'):g}"
+
+
 @app.cell
 def _():
     lesson = Lesson(SLUG)
@@ -80,7 +86,7 @@ def _():
 
 @app.cell
 def _(lesson):
-    lesson.md("intro", train=len(DIGITS.y_train), test=len(DIGITS.y_test))
+    lesson.md("intro", train=f"{len(DIGITS.y_train):,}", test=len(DIGITS.y_test))
     return
 
 
@@ -202,26 +208,26 @@ def _(kernel, lesson, levels, place, sliding):
     _chart, _data = draw.slide_chart(lesson, slid, here)
     _rows = [{"step": k + 1, "row": r + 1, "col": c + 1, "value": v}
              for k, ((r, c), v) in enumerate(np.ndenumerate(slid.out))]
-    H, P, K, S = 8, slid.padding, 3, slid.stride
-    _size = kernel_sliding.output_size(H, K, S, P)
-    _exact = (H + 2 * P - K) % S == 0
-    _formula = (rf"\frac{{H + 2P - K}}{{S}} + 1 = \frac{{{H} + 2 \cdot {P} - {K}}}{{{S}}} + 1 = {_size}" if _exact else
-                rf"\left\lfloor \frac{{H + 2P - K}}{{S}} \right\rfloor + 1 = \left\lfloor \frac{{{H} + 2 \cdot {P} - {K}}}"
-                rf"{{{S}}} \right\rfloor + 1 = \lfloor {tex((H + 2 * P - K) / S)} \rfloor + 1 = {_size}")
-    _sum = " + ".join(tex(p) for p in here.products.ravel().tolist())
+    _H, _P, _K, _S = 8, slid.padding, 3, slid.stride
+    _size = kernel_sliding.output_size(_H, _K, _S, _P)
+    _exact = (_H + 2 * _P - _K) % _S == 0
+    _formula = (rf"\frac{{H + 2P - K}}{{S}} + 1 = \frac{{{_H} + 2 \cdot {_P} - {_K}}}{{{_S}}} + 1 = {_size}" if _exact else
+                rf"\left\lfloor \frac{{H + 2P - K}}{{S}} \right\rfloor + 1 = \left\lfloor \frac{{{_H} + 2 \cdot {_P} - {_K}}}"
+                rf"{{{_S}}} \right\rfloor + 1 = \lfloor {tex((_H + 2 * _P - _K) / _S)} \rfloor + 1 = {_size}")
+    _sum = " + ".join(tex(p + 0.0) for p in here.products.ravel().tolist())  # + 0.0: no "−0"
     _grid = r" \\ ".join(" & ".join(times_tex(x, w) for x, w in zip(xs, ws, strict=True))
                          for xs, ws in zip(here.window.tolist(), slid.kernel.tolist(), strict=True))
     mo.vstack([
         lesson.figure("slide", _chart, _rows, datasets=_data),
         mo.Html(f'<p class="kaibo-legend">{lesson.t("slide_legend")}</p>'),
         lesson.md("slide_position", step=here.step, steps=slid.steps, row=here.row + 1, col=here.col + 1,
-                  top=here.top - P + 1, left=here.left - P + 1, bottom=here.top - P + K, right=here.left - P + K),
+                  top=here.top - _P + 1, left=here.left - _P + 1, bottom=here.top - _P + _K, right=here.left - _P + _K),
         mo.md(f"$$\n\\begin{{array}}{{ccc}}\n{_grid}\n\\end{{array}}\n$$"),
         mo.md(f"$$\n{_sum} = {tex(here.total)}\n$$"),
         lesson.readout(position=lesson.t("cell", row=here.row + 1, col=here.col + 1), by_hand=here.total,
                        engine=float(slid.out[here.row, here.col]), size=f"{_size} × {_size}"),
-        lesson.md("slide_size", formula=_formula, size=_size, stride=S, padding=P,
-                  leftover="" if _exact else lesson.t("slide_leftover", left=(H + 2 * P - K) % S)),
+        lesson.md("slide_size", formula=_formula, size=_size, stride=_S, padding=_P,
+                  leftover="" if _exact else lesson.t("slide_leftover", left=(_H + 2 * _P - _K) % _S)),
         lesson.try_links(SLIDE, first={"step": 1}, padded={"padding": 1, "step": 1},
                          stride2={"stride": 2, "padding": 1}, blur={"kernel": "blur", "padding": 1}),
     ])
@@ -236,10 +242,10 @@ def _(here, kernel, lesson, levels, slid):
     _corr = kernel_sliding.slide(levels, kernel, 1, slid.padding).out
     relation = ("same" if np.allclose(_math, _corr) else "opposite" if np.allclose(_math, -_corr) else "different")
     _kernels, _kdata, _krows = draw.maps_chart(
-        lesson, {lesson.t("map.kernel"): kernel, lesson.t("map.turned"): _turned}, columns=2, cell=34, font=11,
+        {lesson.t("map.kernel"): kernel, lesson.t("map.turned"): _turned}, columns=2, cell=34, font=11,
         shared=True, name="kernels")
     _maps, _mdata, _mrows = draw.maps_chart(
-        lesson, {lesson.t("map.correlation"): _corr, lesson.t("map.convolution"): _math}, columns=2, cell=26,
+        {lesson.t("map.correlation"): _corr, lesson.t("map.convolution"): _math}, columns=2, cell=26,
         shared=True, name="maps")
     _r, _c = (here.row, here.col) if slid.stride == 1 else (0, 0)
     mo.vstack([
@@ -259,7 +265,7 @@ def _(kernel, lesson, levels, refusal, sliding):
     if sliding.value["kernel"] == "own" and refusal is None:
         _bank["own"] = kernel
     _maps = {lesson.t(f"option.kernel.{name}"): kernel_sliding.slide(levels, k, 1, 1).out for name, k in _bank.items()}
-    _chart, _data, _rows = draw.maps_chart(lesson, _maps, columns=3, cell=26)
+    _chart, _data, _rows = draw.maps_chart(_maps, columns=3, cell=26)
     mo.vstack([lesson.md("bank_intro"), lesson.figure("bank", _chart, _rows, datasets=_data), lesson.md("bank_read")])
     return
 
@@ -284,9 +290,9 @@ def _(cnn, lesson, network):
     _weights = cnn.model.conv1.weight.data[:, 0]                       # (8, 3, 3)
     _biases = cnn.model.conv1.bias.data
     _kernels = {lesson.t("map.unit", k=k + 1, bias=shown(float(b))): w for k, (w, b) in enumerate(zip(_weights, _biases, strict=True))}
-    _chart, _data, _rows = draw.maps_chart(lesson, _kernels, columns=8, cell=26, digits=2)
+    _chart, _data, _rows = draw.maps_chart(_kernels, columns=8, cell=26, digits=2)
     mo.vstack([
-        lesson.md("cnn_intro", seed=network.value["seed"], train=len(DIGITS.y_train), seconds=shown(cnn.seconds)),
+        lesson.md("cnn_intro", seed=network.value["seed"], train=f"{len(DIGITS.y_train):,}", seconds=about(cnn.seconds)),
         lesson.figure("kernels", _chart, _rows, datasets=_data),
         lesson.md("kernels_read"),
     ])
@@ -301,7 +307,7 @@ def _(cnn, drawing, label, lesson, levels, mlp, network):
     _stage = network.value["stage"]
     _values = traced[_stage][0]                                         # (C, h, w)
     _maps = {lesson.t("map.channel", k=k + 1): m for k, m in enumerate(_values)}
-    _chart, _data, _rows = draw.maps_chart(lesson, _maps, columns=8, cell=22 if _values.shape[1] == 8 else 30,
+    _chart, _data, _rows = draw.maps_chart(_maps, columns=8, cell=22 if _values.shape[1] == 8 else 30,
                                            font=8, shared=True, digits=2)
     _pchart, _pdata, _prows = draw.probabilities_chart(lesson, {"cnn": traced["probs"][0], "mlp": _mlp_probs})
     _cnn_guess, _mlp_guess = int(traced["probs"][0].argmax()), int(_mlp_probs.argmax())
@@ -326,7 +332,7 @@ def _(cnn, lesson, levels, traced):
     _weights = cnn.model.conv1.weight.data[_k, 0].astype(np.float64)
     _bias = float(cnn.model.conv1.bias.data[_k])
     _here = kernel_sliding.slide(levels / digit_rivals.INK, _weights, 1, 1).at(int(_r) * 8 + int(_c) + 1)
-    _terms = " + ".join(tex(p) for p in _here.products.ravel().tolist())
+    _terms = " + ".join(tex(p + 0.0) for p in _here.products.ravel().tolist())
     mo.vstack([
         lesson.md("unit_check", unit=int(_k) + 1, row=int(_r) + 1, col=int(_c) + 1),
         mo.md(f"$$\n{_terms} + {tex(_bias)} = {tex(_here.total + _bias)}\n$$"),
@@ -374,12 +380,12 @@ def _(cnn, lesson, mlp, network):
                   cnn_test=percent(cnn.test_accuracy), mlp_test=percent(mlp.test_accuracy),
                   cnn_train=percent(cnn.train_accuracy), mlp_train=percent(mlp.train_accuracy),
                   cnn_wrong=len(cnn.wrong), mlp_wrong=len(mlp.wrong), test=len(DIGITS.y_test),
-                  cnn_seconds=shown(cnn.seconds), mlp_seconds=shown(mlp.seconds)),
+                  cnn_seconds=about(cnn.seconds), mlp_seconds=about(mlp.seconds)),
         lesson.readout(cnn_test=percent(cnn.test_accuracy), mlp_test=percent(mlp.test_accuracy),
                        cnn_wrong=len(cnn.wrong), mlp_wrong=len(mlp.wrong)),
         lesson.md("rivals_read", lead=f"{abs(_lead):.1f}", images=abs(len(mlp.wrong) - len(cnn.wrong)),
                   better=lesson.t("model.cnn" if _lead > 0 else "model.mlp"), one=f"{100 / len(DIGITS.y_test):.2f}",
-                  slower=f"{cnn.seconds / mlp.seconds:.0f}") if _lead else lesson.md("rivals_tie"),
+                  slower=about(cnn.seconds / mlp.seconds)) if _lead else lesson.md("rivals_tie"),
         lesson.md("shift_intro"),
         lesson.md("shift_table", rows=_rows),
         lesson.md("shift_read", cnn_worst=percent(min(a["cnn"] for a in _moved.values())),

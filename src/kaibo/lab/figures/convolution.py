@@ -118,7 +118,7 @@ def _slide_chart(words: tuple[str, ...], padded: tuple[int, int], kernel: tuple[
     output = _sized(alt.layer(*_layers(alt.NamedData("output"), "signed", col, row, 10),
                               alt.Chart(alt.NamedData("now")).mark_rect(**outline).encode(x, y)),
                     out, title=output_title)
-    return alt.hconcat(image, weights, output, spacing=28)
+    return alt.hconcat(image, weights, output, spacing=28).resolve_scale(color="independent")
 
 
 def slide_chart(lesson, slide: Slide, here: Position):

@@ -307,7 +307,9 @@ def _(cnn, drawing, label, lesson, levels, mlp, network):
     _stage = network.value["stage"]
     _values = traced[_stage][0]                                         # (C, h, w)
     _maps = {lesson.t("map.channel", k=k + 1): m for k, m in enumerate(_values)}
-    _chart, _data, _rows = draw.maps_chart(_maps, columns=8, cell=22 if _values.shape[1] == 8 else 30,
+    # Sizes that keep a row of maps inside the page: 4 maps of 8 × 8, or 8 of 4 × 4 or 2 × 2, per row.
+    _side = _values.shape[1]
+    _chart, _data, _rows = draw.maps_chart(_maps, columns=4 if _side == 8 else 8, cell={8: 24, 4: 24, 2: 30}[_side],
                                            font=8, shared=True, digits=2)
     _pchart, _pdata, _prows = draw.probabilities_chart(lesson, {"cnn": traced["probs"][0], "mlp": _mlp_probs})
     _cnn_guess, _mlp_guess = int(traced["probs"][0].argmax()), int(_mlp_probs.argmax())

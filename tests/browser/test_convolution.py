@@ -129,4 +129,4 @@ def test_sliding_drawing_and_switching_language(lab: Lab) -> None:
     page.get_by_role("button", name=t("page.reset", "en")).first.click()
     expect(page).to_have_url(re.compile(r"\?lang=en$"))
     shows_position(lab, "vertical_edge", 27, lang="en")
-    assert lab.value("truth") == "1"
+    lab.wait_value("truth", "1")

@@ -1,5 +1,5 @@
-"""One training step (forward, backward, AdamW update) of the same networks (an MLP, an attention block and
-kaibo.models.DigitCNN) in kaibo's engine and in PyTorch.
+"""One training step (forward, backward, AdamW update) of the same networks (an MLP, an attention block,
+kaibo.models.DigitCNN and kaibo.models.CharRNN, Elman and GRU) in kaibo's engine and in PyTorch.
 
 Both sides get the same shapes and the same initial weights (kaibo's, copied into PyTorch by name); PyTorch
 runs on the CPU with 2 threads. The two are timed alternately in one run, so machine noise hits both alike,
@@ -122,30 +122,37 @@ class TorchDigitCNN(tnn.Module):
 
 
 class TorchCharRNN(tnn.Module):
-    """CharRNN in PyTorch: the same names, so kaibo's state_dict loads as it is; nn.RNN runs its loop in C++."""
+    """CharRNN in PyTorch: the same names, so kaibo's state_dict loads as it is (a GRU's weights under layer 0's
+    names, in the same r, z, n layout); nn.RNN and nn.GRU run their loops in C++."""
 
-    def __init__(self, vocab: int, hidden: int) -> None:
+    def __init__(self, vocab: int, hidden: int, cell: str = "rnn") -> None:
         super().__init__()
+        self.cell = cell
         self.embed, self.head = tnn.Embedding(vocab, hidden), tnn.Linear(hidden, vocab)
-        self.rnn = tnn.RNN(hidden, hidden, batch_first=True)
+        setattr(self, cell, (tnn.RNN if cell == "rnn" else tnn.GRU)(hidden, hidden, batch_first=True))
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        return self.head(self.rnn(self.embed(ids))[0])             # (B, T, V)
+        return self.head(getattr(self, self.cell)(self.embed(ids))[0])   # (B, T, V)
 
 
-def char_rnn_case(rng: np.random.Generator) -> dict[str, dict[str, Callable[[], float]]]:
-    """CharRNN (Elman, tanh) over characters: T steps of the recurrence, each a few small ops."""
+def char_rnn_cases(rng: np.random.Generator) -> dict[str, dict[str, Callable[[], float]]]:
+    """CharRNN over characters, Elman (tanh) and GRU: T steps of the recurrence, each a few small ops."""
     B, T, H, V = 32, 64, 128, 65
-    model = CharRNN(V, H)
     ids, next_ids = rng.integers(0, V, (B, T)), rng.integers(0, V, (B, T))
-    twin = torch_twin(model, TorchCharRNN(V, H))
-    return {f"CharRNN B={B} T={T} H={H} V={V}": {
-        "kaibo": kaibo_step(model, ids, next_ids), "torch": torch_step(twin, ids, next_ids)}}
+    cases = {}
+    for cell, name in (("rnn", "Elman tanh"), ("gru", "GRU")):
+        model = CharRNN(V, H, cell=cell)
+        twin = torch_twin(model, TorchCharRNN(V, H, cell),
+                          rename=lambda key: key + "_l0" if key.startswith("gru.") else key)
+        cases[f"CharRNN ({name}) B={B} T={T} H={H} V={V}"] = {
+            "kaibo": kaibo_step(model, ids, next_ids), "torch": torch_step(twin, ids, next_ids)}
+    return cases
 
 
-def torch_twin(model: nn.Module, twin: tnn.Module) -> tnn.Module:
-    """Copy kaibo's weights into the PyTorch module by name (the layouts are the same)."""
-    twin.load_state_dict({name: torch.from_numpy(array.copy()) for name, array in model.state_dict().items()})
+def torch_twin(model: nn.Module, twin: tnn.Module, rename: Callable[[str], str] = str) -> tnn.Module:
+    """Copy kaibo's weights into the PyTorch module by name (the layouts are the same; `rename` maps a kaibo
+    name to PyTorch's where they differ)."""
+    twin.load_state_dict({rename(name): torch.from_numpy(array.copy()) for name, array in model.state_dict().items()})
     return twin
 
 
@@ -227,7 +234,7 @@ def main() -> None:
         f"DigitCNN conv8-pool-conv16-pool-linear, batch {len(digit_images)} digits": {
             "kaibo": kaibo_step(cnn, digit_images, digit_labels),
             "torch": torch_step(torch_cnn, digit_images, digit_labels)},
-        **char_rnn_case(rng),
+        **char_rnn_cases(rng),
     }
     print(f"median time of one training step (forward, backward, AdamW), {args.steps} steps each, alternating")
     for name, steps in cases.items():

@@ -143,12 +143,12 @@ def _(chosen, lesson, length, model, seed, symbols):
 @app.cell
 def _(chosen, lesson, model, rnn, symbols, trace):
     _chart, _rows, _data = draw.states_chart(lesson, symbols, rnn.states, chosen)
-    parts = rg.rnn_step_parts(model, trace, chosen)
+    _parts = rg.rnn_step_parts(model, trace, chosen)
     _table = "\n".join(
         f"| {i + 1} | {shown(a)} | {shown(b)} | {shown(c)} | **{shown(d)}** |"
-        for i, (a, b, c, d) in enumerate(zip(parts["input"].tolist(), parts["recurrent"].tolist(),
-                                             parts["sum"].tolist(), parts["state"].tolist(), strict=True)))
-    _first = {name: float(values[0]) for name, values in parts.items()}
+        for i, (a, b, c, d) in enumerate(zip(_parts["input"].tolist(), _parts["recurrent"].tolist(),
+                                             _parts["sum"].tolist(), _parts["state"].tolist(), strict=True)))
+    _first = {name: float(values[0]) for name, values in _parts.items()}
     _bare = {name: tex(v)[1:-1] if v < 0 else tex(v) for name, v in _first.items()}  # no brackets after "(" or "="
     _unit = (rf"h_{{{chosen},1}} = \tanh({_bare['input']} + {tex(_first['recurrent'])})"
              rf" = \tanh({_bare['sum']}) = {_bare['state']}")
@@ -159,7 +159,7 @@ def _(chosen, lesson, model, rnn, symbols, trace):
         lesson.md("step_formula", t=chosen, prev=chosen - 1, symbol=symbols[chosen - 1], unit=_unit,
                   rows=_table),
     ])
-    return (parts,)
+    return
 
 
 @app.cell
@@ -175,29 +175,30 @@ def _(gru, lesson, rnn):
 
 @app.cell
 def _(gru, gru_model, gru_trace, ids, length, lesson, model, radius, rnn, targets):
-    slopes = rg.tanh_slopes(rnn.states)
-    bounds = rg.step_bounds(model, rnn.states)
+    _slopes = rg.tanh_slopes(rnn.states)
+    _bounds = rg.step_bounds(model, rnn.states)
     gates = rg.update_gates(gru_model, gru_trace)
-    before, after = study_lib.clipped_norm(model, ids, targets)
-    kind = "vanish" if rnn.reach < 1e-2 else "explode" if rnn.reach > 1e2 else "neither"
+    _before, _after = study_lib.clipped_norm(model, ids, targets)
+    _kind = "vanish" if rnn.reach < 1e-2 else "explode" if rnn.reach > 1e2 else "neither"
     mo.vstack([
         lesson.readout(rnn_reach=rnn.reach, rnn_factor=rnn.factor, gru_reach=gru.reach, gru_factor=gru.factor,
-                       radius=rnn.radius, sigma_max=rnn.sigma_max, mean_slope=float(slopes.mean()),
-                       largest_ratio=float(rnn.ratios.max()), largest_bound=float(bounds.max()),
+                       radius=rnn.radius, sigma_max=rnn.sigma_max, mean_slope=float(_slopes.mean()),
+                       largest_ratio=float(rnn.ratios.max()), largest_bound=float(_bounds.max()),
                        largest_state=float(np.abs(rnn.states).max()), mean_gate=float(gates.mean())),
-        mo.callout(lesson.md(f"verdict.{kind}", length=length, radius=shown(radius), reach=shown(rnn.reach),
+        mo.callout(lesson.md(f"verdict.{_kind}", length=length, radius=shown(radius), reach=shown(rnn.reach),
                              factor=shown(rnn.factor), steps=length - 1, power=shown(rnn.factor ** (length - 1))),
-                   kind={"vanish": "info", "explode": "danger", "neither": "success"}[kind]),
+                   kind={"vanish": "info", "explode": "danger", "neither": "success"}[_kind]),
         lesson.md("why_factor", sigma=shown(rnn.sigma_max), rho=shown(rnn.radius), factor=shown(rnn.factor),
                   low=shown(float(rnn.ratios.min())), high=shown(float(rnn.ratios.max())),
-                  bound=shown(float(bounds.max())), slope=shown(float(slopes.mean())),
-                  saturated=f"{100 * float(np.mean(slopes < 0.1)):.0f}"),
-        lesson.md("state_not_gradient", largest=shown(float(np.abs(rnn.states).max())), reach=shown(rnn.reach)),
-        lesson.md("clipping", before=shown(before), after=shown(after), limit=shown(study_lib.CLIP)),
+                  bound=shown(float(_bounds.max())), slope=shown(float(_slopes.mean())),
+                  saturated=f"{100 * float(np.mean(_slopes < 0.1)):.0f}"),
+        lesson.md("state_not_gradient." + ("grows" if rnn.reach > 1 else "try"),
+                  largest=shown(float(np.abs(rnn.states).max())), reach=shown(rnn.reach)),
+        lesson.md("clipping", before=shown(_before), after=shown(_after), limit=shown(study_lib.CLIP)),
         lesson.try_links(CONTROLS, vanish={"radius": 0.3, "length": 40}, edge={"radius": 1.0},
                          explode={"radius": 3.0, "length": 40}, long={"length": 60}),
     ])
-    return bounds, gates
+    return (gates,)
 
 
 @app.cell

@@ -9,14 +9,10 @@ import re
 
 from playwright.sync_api import expect
 
-from kaibo.data.toy2d import grid_around, make_points
 from kaibo.i18n import t
 from kaibo.lab.exhibits import shown
 from kaibo.models.linear_collapse import collapse_gap
-from kaibo.train.best_line import best_line
-from kaibo.train.bias_free_network import train_on_points
-from kaibo.train.gradient_flow import gradient_flow
-from kaibo.train.separability import fit_points
+from kaibo.train import activation_study as study
 from tests.browser.lab import Lab
 
 SLUG = "activations"
@@ -33,23 +29,20 @@ def percent(x: float) -> str:
 
 
 def shows_collapse(lab: Lab, shape: str, layers: int) -> None:
-    points = make_points(shape, 200, 0.1, 0)
-    linear = train_on_points(points, activation="none", bias=True, hidden=(3,) * (layers - 1), steps=300, lr=0.03)
+    points, linear = study.data(shape)[0], study.linear_network(shape, layers)
     lab.wait_value("gap", shown(collapse_gap(linear, points.x)))
-    assert lab.value("best_line") == percent(best_line(points.x, points.y).accuracy)
+    assert lab.value("best_line") == percent(study.ceiling(shape).accuracy)
     assert lab.value("linear_accuracy") == percent(float((linear.predict(points.x) == points.y).mean()))
 
 
 def shows_fit(lab: Lab, shape: str, activation: str) -> None:
-    points = make_points(shape, 200, 0.1, 0)
-    fit = fit_points(points, grid_around(points.x, steps=50), activation)
+    fit = study.fits(shape)[activation]
     lab.wait_value("accuracy", percent(fit.accuracy))
     assert lab.value("loss") == shown(fit.loss)
 
 
 def shows_flow(lab: Lab, shape: str, activation: str, depth: int, gain: float) -> None:
-    points = make_points(shape, 200, 0.1, 0)
-    flow = gradient_flow(points.x, points.y, activation, depth, 32, gain)
+    flow = study.flow(shape, activation, depth, gain)
     lab.wait_value("shrink", shown(flow.shrink))
     assert lab.value("first_norm") == shown(float(flow.norms[0]))
     assert lab.value("per_layer") == shown(flow.per_layer)
@@ -116,6 +109,6 @@ def test_deep_network_in_english_and_the_self_check(lab: Lab) -> None:
     numbers = {name: lab.value(name) for name in ("gap", "accuracy", "shrink")}
     lab.page.get_by_role("link", name="日本語").first.click()
     lab.page.get_by_role("heading", name="活性化関数", exact=True).wait_for()
-    lab.goto(lab.page.url)
+    lab.settle()
     assert lab.query() == {"lang": "ja", "deep": "tanh", "depth": "12", "gain": "0.5"}
     assert {name: lab.value(name) for name in numbers} == numbers

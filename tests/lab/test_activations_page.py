@@ -7,6 +7,7 @@ import pytest
 from kaibo.i18n import t
 from kaibo.lab.page import Lesson
 from kaibo.train.gradient_flow import NONLINEAR
+from tests.lab.test_mini_batches_page import Controls
 from tests.lab.test_pages import load
 
 DEFAULTS = {"data": "xor", "layers": "3", "activation": "relu", "deep": "sigmoid", "depth": 8, "gain": 1.0}
@@ -23,14 +24,6 @@ STATES = [
     ("en", {"data": "circles", "activation": "gelu", "deep": "gelu", "gain": 0.25, "depth": 2}, "vanish",
      "separate_bent", True),
 ]
-
-
-class Controls(dict):
-    """Stands in for the page's controls: cells read `.value`, and lay out `ui[name]` (here the value itself)."""
-
-    @property
-    def value(self) -> dict:
-        return self
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,9 @@ survives the way back through a deep network. Words and wiring only.
 Every number comes from `kaibo.models.linear_collapse` (the product of the layers and its gap),
 `kaibo.train.best_line` (the best any straight line can do), `kaibo.train.separability` (a small network
 trained on the points) and `kaibo.train.gradient_flow` (one backward pass at the start, layer by layer, and
-a sweep over the weights' scale); the figures are drawn by `kaibo.lab.figures.activations`. Each result is
-cached by the settings it depends on, so a control recomputes only what it changes.
+a sweep over the weights' scale), run with the lesson's settings by `kaibo.train.activation_study`, which
+keeps each result for the whole lab process: a control recomputes only what it changes, and a second visit
+nothing. The figures are drawn by `kaibo.lab.figures.activations`.
 """
 
 import marimo
@@ -16,17 +17,16 @@ app = marimo.App(width="medium", app_title="kaibo · 5")
 
 with app.setup:
     import math
-    from functools import cache
 
     import marimo as mo
     import numpy as np
 
-    from kaibo.data.toy2d import grid_around, make_points
     from kaibo.lab.controls import Choice, LogSlider, Slider
     from kaibo.lab.exhibits import shown, tex
     from kaibo.lab.figures import activations as draw
     from kaibo.lab.page import Lesson
     from kaibo.models.linear_collapse import collapse, collapse_gap
+    from kaibo.train import activation_study as study
     from kaibo.train import gradient_flow as flow_lib
     from kaibo.train.best_line import best_line
     from kaibo.train.bias_free_network import train_on_points
@@ -34,11 +34,7 @@ with app.setup:
 
     SLUG = "activations"
     SHAPES = ("xor", "circles", "moons", "spirals", "blobs")
-    ACTIVATIONS = ("none", "relu", "tanh", "sigmoid", "gelu")
-    N, NOISE = 200, 0.1                   # points per data set, and their noise
-    HIDDEN, STEPS, LR = (16, 16), 300, 0.03  # the network of section 2, trained with full-batch Adam
-    NARROW = 3                            # the width of the linear network of section 1: matrices fit on a line
-    WIDTH = 32                            # the deep network of section 3
+    N = study.N
     GAIN = LogSlider(0.25, 16, default=1.0)
     # The named starts on the gain axis: PyTorch's default, Glorot's (uniform, square layers) and He's.
     STARTS = {"default": 1.0, "glorot": math.sqrt(3), "he": math.sqrt(6)}
@@ -46,52 +42,6 @@ with app.setup:
     # One layer back through backpropagation: through the activation's slope, then through the weights.
     BACKWARD = (r"\frac{\partial L}{\partial z_i} = f'(z_i) \odot \frac{\partial L}{\partial a_i}, \qquad "
                 r"\frac{\partial L}{\partial a_{i-1}} = W_i^\top \frac{\partial L}{\partial z_i}")
-
-
-@app.function
-@cache
-def points_of(shape: str):
-    """The data set and the grid its maps are drawn on."""
-    points = make_points(shape, N, NOISE, seed=0)
-    return points, grid_around(points.x, steps=50)
-
-
-@app.function
-@cache
-def linear_network(shape: str, layers: int):
-    """Section 1's network: `layers` Linear layers of width 3 with nothing between them, trained like
-    section 2's (its loss falls as far as a straight boundary allows)."""
-    return train_on_points(points_of(shape)[0], activation="none", bias=True, hidden=(NARROW,) * (layers - 1),
-                           steps=STEPS, lr=LR)
-
-
-@app.function
-@cache
-def line_of(shape: str):
-    return best_line(points_of(shape)[0].x, points_of(shape)[0].y)
-
-
-@app.function
-@cache
-def fits_of(shape: str) -> dict:
-    """Section 2's network trained with each activation (~0.1 s each)."""
-    points, grid = points_of(shape)
-    return {name: fit_points(points, grid, name, HIDDEN, STEPS, LR) for name in ACTIVATIONS}
-
-
-@app.function
-@cache
-def flow_of(shape: str, activation: str, depth: int, gain: float):
-    points = points_of(shape)[0]
-    return flow_lib.gradient_flow(points.x, points.y, activation, depth, WIDTH, gain)
-
-
-@app.function
-@cache
-def sweep_of(shape: str, depth: int) -> dict:
-    """The factor per layer at every gain the slider offers, for each non-linear activation (~0.3 s)."""
-    points = points_of(shape)[0]
-    return flow_lib.gain_sweep(points.x, points.y, flow_lib.NONLINEAR, GAIN.values, depth, WIDTH)
 
 
 @app.function
@@ -137,7 +87,7 @@ def _(lesson, reset):
         reset,
         data=Choice(SHAPES, default="xor"),
         layers=Choice(("2", "3"), default="3"),
-        activation=Choice(ACTIVATIONS, default="relu"),
+        activation=Choice(study.ACTIVATIONS, default="relu"),
         deep=Choice(flow_lib.NONLINEAR, default="sigmoid"),
         depth=Slider(2, 12, 1, default=8),
         gain=GAIN,
@@ -148,7 +98,7 @@ def _(lesson, reset):
 @app.cell
 def _(lesson, reset, ui):
     mo.vstack([
-        lesson.md("collapse_intro", steps=STEPS),
+        lesson.md("collapse_intro", steps=study.STEPS),
         ui["data"],
         mo.hstack([ui["layers"], reset], justify="start", gap=3),
     ], gap=1.5)
@@ -158,11 +108,11 @@ def _(lesson, reset, ui):
 @app.cell
 def _(lesson, ui):
     shape, layers = ui.value["data"], int(ui.value["layers"])
-    points, grid = points_of(shape)
-    linear = linear_network(shape, layers)
+    points, grid = study.data(shape)
+    linear = study.linear_network(shape, layers)
     one = collapse(linear)
     gap = collapse_gap(linear, points.x)
-    best = line_of(shape)
+    best = study.ceiling(shape)
     trace = linear.trace(points.x[:1])
     stacked_probs = linear.trace(points.x)["probs"][:, 1]
     linear_accuracy = float((linear.predict(points.x) == points.y).mean())
@@ -182,7 +132,7 @@ def _(lesson, ui):
                                                one.boundary())
     below = linear_accuracy < best.accuracy - 0.02
     mo.vstack([
-        lesson.md("collapse_layers", layers=layers, widths=" → ".join(["2", *[str(NARROW)] * (layers - 1), "2"])),
+        lesson.md("collapse_layers", layers=layers, widths=" → ".join(["2", *[str(study.NARROW)] * (layers - 1), "2"])),
         mo.md(_layer_lines),
         lesson.md("collapse_product"),
         mo.md(rf"$$W = {_names} = {matrix(one.weight)} \qquad b = {_nested} = {matrix(one.bias)}$$"),
@@ -226,7 +176,8 @@ def _(lesson):
 def _(lesson, reset, ui):
     mo.vstack([
         lesson.anchor(SEPARATE),
-        lesson.md("separate_intro", hidden=HIDDEN[0], layers=len(HIDDEN), steps=STEPS, lr=LR, n=N),
+        lesson.md("separate_intro", hidden=study.HIDDEN[0], layers=len(study.HIDDEN), steps=study.STEPS, lr=study.LR,
+                  n=N),
         ui["data"],
         mo.hstack([ui["activation"], reset], justify="start", gap=3),
     ], gap=1.5)
@@ -234,21 +185,23 @@ def _(lesson, reset, ui):
 
 
 @app.cell
-def _(best, lesson, shape, ui):
+def _(best, lesson, linear_accuracy, shape, ui):
     chosen = ui.value["activation"]
-    fits = fits_of(shape)
-    _points, _grid = points_of(shape)
+    fits = study.fits(shape)
+    _points, _grid = study.data(shape)
     fit = fits[chosen]
     _chart, _rows, _data = draw.separate_chart(lesson, _points, _grid, fits, chosen, best.accuracy)
     _name = lesson.t(f"option.activation.{chosen}")
     if chosen == "none":
         _verdict = lesson.t("separate_none", accuracy=percent(fit.accuracy), best=percent(best.accuracy),
-                            hidden=HIDDEN[0])
+                            hidden=study.HIDDEN[0])
+        if percent(fit.accuracy) == percent(linear_accuracy):
+            _verdict += " " + lesson.t("separate_same", narrow=study.NARROW, accuracy=percent(fit.accuracy))
     elif best.accuracy == 1.0:
         _verdict = lesson.t("separate_line_enough", name=_name, accuracy=percent(fit.accuracy))
     elif fit.accuracy <= best.accuracy:
         _verdict = lesson.t("separate_not_yet", name=_name, accuracy=percent(fit.accuracy),
-                            best=percent(best.accuracy), steps=STEPS)
+                            best=percent(best.accuracy), steps=study.STEPS)
     else:
         _verdict = lesson.t("separate_bent", name=_name, accuracy=percent(fit.accuracy), best=percent(best.accuracy),
                             points=f"{100 * (fit.accuracy - best.accuracy):.1f}")
@@ -273,7 +226,7 @@ def _(lesson, reset, ui):
     mo.vstack([
         lesson.md("deep_intro", formula=BACKWARD),
         lesson.anchor(DEEP),
-        lesson.md("deep_setup", width=WIDTH, n=N),
+        lesson.md("deep_setup", width=study.WIDTH, n=N),
         ui["deep"],
         mo.hstack([ui["depth"], ui["gain"], reset], justify="start", gap=3),
     ], gap=1.5)
@@ -283,8 +236,8 @@ def _(lesson, reset, ui):
 @app.cell
 def _(lesson, shape, ui):
     deep, depth, gain = ui.value["deep"], ui.value["depth"], ui.value["gain"]
-    flow = flow_of(shape, deep, depth, gain)
-    flows = {name: flow_of(shape, name, depth, gain) for name in flow_lib.NONLINEAR}
+    flow = study.flow(shape, deep, depth, gain)
+    flows = {name: study.flow(shape, name, depth, gain) for name in flow_lib.NONLINEAR}
     # The z axis: wide enough for 99.5% of the pre-activations, and never narrower than ±4.
     _reach = max(4.0, float(np.ceil(np.percentile(np.abs(flow.pre), 99.5))))
     _edges = np.linspace(-_reach, _reach, 61)
@@ -318,15 +271,13 @@ def _(deep, depth, flow, flows, gain, lesson):
     firsts = {k: float(f.norms[0]) for k, f in flows.items()}
     _most, _least = max(firsts, key=firsts.get), min(firsts, key=firsts.get)
     _dead = int(flow.dead_units.sum())
-    _dead_text = (lesson.t(f"dead.{deep}", dead=_dead, total=depth * WIDTH, n=N) if deep in ("relu", "gelu") else "")
+    _dead_text = (lesson.t(f"dead.{deep}", dead=_dead, total=depth * study.WIDTH, n=N) if deep in ("relu", "gelu") else "")
     mo.vstack([
         lesson.figure("gradients", _chart, _rows, datasets=_data),
-        mo.Html(f'<p class="kaibo-legend">{lesson.t("gradients_legend", n=N, width=WIDTH)}</p>'),
-        mo.hstack([
-            lesson.readout(last_norm=float(flow.norms[-1]), first_norm=float(flow.norms[0]), shrink=flow.shrink,
-                           per_layer=flow.per_layer, mean_slope=float(flow.slope.mean()), dead=_dead),
-            lesson.md("table", rows=_table, depth=depth),
-        ], justify="start", align="start", gap=2),
+        mo.Html(f'<p class="kaibo-legend">{lesson.t("gradients_legend", n=N, width=study.WIDTH)}</p>'),
+        lesson.readout(last_norm=float(flow.norms[-1]), first_norm=float(flow.norms[0]), shrink=flow.shrink,
+                       per_layer=flow.per_layer, mean_slope=float(flow.slope.mean()), dead=_dead),
+        lesson.md("table", rows=_table, depth=depth),
         lesson.md("gradients_read", name=_name, depth=depth, gain=shown(gain), last=shown(float(flow.norms[-1])),
                   first=shown(float(flow.norms[0])), shrink=shown(flow.shrink), per=shown(flow.per_layer),
                   verdict=lesson.t(f"verdict.{kind}"),
@@ -342,7 +293,7 @@ def _(deep, depth, flow, flows, gain, lesson):
 
 @app.cell
 def _(depth, flows, gain, lesson, shape):
-    sweep = sweep_of(shape, depth)
+    sweep = study.sweep(shape, depth, GAIN.values)
     marks = {lesson.t(f"start.{k}", gain=shown(g)): g for k, g in STARTS.items()}
     _chart, _rows, _data = draw.gains_chart(lesson, GAIN.values, sweep, gain, marks)
     _steady = {k: flow_lib.steady_gain(GAIN.values, v) for k, v in sweep.items()}
@@ -360,8 +311,8 @@ def _(depth, flows, gain, lesson, shape):
     _he = "" if _relu is None else lesson.t(f"he.{'near' if abs(math.log(_relu / STARTS['he'])) < 0.1 else 'other'}",
                                             he=shown(STARTS["he"]), relu=shown(_relu))
     _low, _high = GAIN.values[0], GAIN.values[-1]
-    _relu_lo, _relu_hi = (flow_of(shape, "relu", depth, g).through_activation.mean() for g in (_low, _high))
-    _sig_lo, _sig_hi = (flow_of(shape, "sigmoid", depth, g).through_activation.mean() for g in (_low, _high))
+    _relu_lo, _relu_hi = (study.flow(shape, "relu", depth, g).through_activation.mean() for g in (_low, _high))
+    _sig_lo, _sig_hi = (study.flow(shape, "sigmoid", depth, g).through_activation.mean() for g in (_low, _high))
     mo.vstack([
         lesson.md("gains_intro", depth=depth, low=shown(GAIN.values[0]), high=shown(GAIN.values[-1])),
         lesson.figure("gains", _chart, _rows, datasets=_data),

@@ -122,7 +122,8 @@ def functions_chart(lesson, z: np.ndarray, curves: dict):
     slopes = alt.layer(
         curves_chart.mark_line(strokeWidth=2.5).encode(x, alt.Y("slope:Q", title=lesson.t("axis.slope")), colour),
         quarter.mark_rule(color=COLOURS["sigmoid"], strokeDash=[4, 3]).encode(alt.Y("slope:Q")),
-        quarter.mark_text(align="right", dx=-4, dy=-6, x="width", color=COLOURS["sigmoid"])
+        # Under the rule at the left, where every curve runs lower: nothing crosses the words there.
+        quarter.mark_text(align="left", baseline="top", dx=4, dy=4, x=0, color=COLOURS["sigmoid"])
         .encode(alt.Y("slope:Q"), text="text:N"),
     ).properties(width=300, height=220, title=lesson.t("functions_title.slope"))
     return alt.hconcat(values, slopes), rows, data

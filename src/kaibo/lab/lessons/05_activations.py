@@ -109,10 +109,11 @@ def _(lesson, reset, ui):
 def _(lesson, ui):
     shape, layers = ui.value["data"], int(ui.value["layers"])
     points, grid = study.data(shape)
-    linear = study.linear_network(shape, layers)
+    with mo.status.spinner(title=lesson.t("working.collapse")):   # a data set not seen yet: ~0.5 s
+        linear = study.linear_network(shape, layers)
+        best = study.ceiling(shape)
     one = collapse(linear)
     gap = collapse_gap(linear, points.x)
-    best = study.ceiling(shape)
     trace = linear.trace(points.x[:1])
     stacked_probs = linear.trace(points.x)["probs"][:, 1]
     linear_accuracy = float((linear.predict(points.x) == points.y).mean())
@@ -187,7 +188,8 @@ def _(lesson, reset, ui):
 @app.cell
 def _(best, lesson, linear_accuracy, shape, ui):
     chosen = ui.value["activation"]
-    fits = study.fits(shape)
+    with mo.status.spinner(title=lesson.t("working.fits", count=len(study.ACTIVATIONS))):  # ~0.1 s each
+        fits = study.fits(shape)
     _points, _grid = study.data(shape)
     fit = fits[chosen]
     _chart, _rows, _data = draw.separate_chart(lesson, _points, _grid, fits, chosen, best.accuracy)
@@ -293,7 +295,8 @@ def _(deep, depth, flow, flows, gain, lesson):
 
 @app.cell
 def _(depth, flows, gain, lesson, shape):
-    sweep = study.sweep(shape, depth, GAIN.values)
+    with mo.status.spinner(title=lesson.t("working.sweep", count=len(GAIN.values))):   # ~0.3 s
+        sweep = study.sweep(shape, depth, GAIN.values)
     marks = {lesson.t(f"start.{k}", gain=shown(g)): g for k, g in STARTS.items()}
     _chart, _rows, _data = draw.gains_chart(lesson, GAIN.values, sweep, gain, marks)
     _steady = {k: flow_lib.steady_gain(GAIN.values, v) for k, v in sweep.items()}

@@ -135,7 +135,8 @@ def _(lesson, ui):
     mo.vstack([
         lesson.md("collapse_layers", layers=layers, widths=" → ".join(["2", *[str(study.NARROW)] * (layers - 1), "2"])),
         mo.md(_layer_lines),
-        lesson.md("collapse_product"),
+        lesson.md("collapse_product", stacked=sum(w.size + b.size for w, b in zip(one.weights, one.biases, strict=True)),
+                  single=one.weight.size + one.bias.size),
         mo.md(rf"$$W = {_names} = {matrix(one.weight)} \qquad b = {_nested} = {matrix(one.bias)}$$"),
         lesson.md("collapse_example", x=pair(points.x[0])),
         mo.md(f"{_steps}\n{_out}\n{_single}"),

@@ -92,7 +92,6 @@ def test_controls_redraw_the_figures_with_the_librarys_numbers(lab: Lab) -> None
     shows_flow(lab, "spirals", "relu", 8, 2.5)
     lab.wait_changed(GAINS, figures[GAINS])
     expect(page.get_by_text(lesson("verdict.steady", "ja")[:20], exact=False)).to_be_visible()
-    lab.shot("relu-he")
 
     lab.page.get_by_role("button", name=t("page.reset", "ja")).first.click()
     expect(lab.page).to_have_url(re.compile(r"\?lang=ja$"))

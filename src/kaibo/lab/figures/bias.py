@@ -142,7 +142,8 @@ def history_chart(lesson, runs: dict, s: int):
                    scale=alt.Scale(nice=False))
     # Dashed without b, solid with it (the order of `runs`: "without", then "with").
     dash = alt.StrokeDash("run:N", title=None, scale=alt.Scale(domain=list(runs_named), range=[[6, 4], [1, 0]]),
-                          legend=alt.Legend(orient="bottom", symbolStrokeColor=BLACK, labelLimit=300))
+                          legend=alt.Legend(orient="bottom", symbolStrokeColor=BLACK, symbolStrokeWidth=2.5,
+                                            symbolSize=900, labelLimit=300))  # long enough to show the dashes
     here = alt.Chart(alt.NamedData("here")).mark_rule(color=GREY, strokeWidth=2).encode(step_x)
 
     def panel(name: str, names: list[str], title: str):

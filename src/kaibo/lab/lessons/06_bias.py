@@ -131,11 +131,12 @@ def _(lesson, reset):
 
 @app.cell
 def _(lesson, reset, ui):
+    # The words in a stack of their own, without gaps: the controls' wide gap would open between heading and text.
     mo.vstack([
-        lesson.anchor(PLANE),
-        lesson.md("controls_intro", n=N),
+        mo.vstack([lesson.anchor(PLANE), lesson.md("controls_intro", n=N)], gap=0),
         mo.hstack([ui["shift1"], ui["shift2"], reset], justify="start", gap=3),
-        mo.hstack([ui["optimizer"], ui["lr"], ui["steps"]], justify="start", gap=3),
+        mo.hstack([ui["optimizer"], ui["lr"]], justify="start", gap=3),
+        ui["steps"],
     ], gap=2.25)
     return
 
@@ -266,8 +267,8 @@ def _(lesson):
 @app.cell
 def _(lesson, ui):
     mo.vstack([
-        lesson.anchor(NETWORK),
-        lesson.md("network_intro", hidden=" → ".join(str(h) for h in NET_HIDDEN), steps=NET_STEPS),
+        mo.vstack([lesson.anchor(NETWORK),
+                   lesson.md("network_intro", hidden=" → ".join(str(h) for h in NET_HIDDEN), steps=NET_STEPS)], gap=0),
         mo.hstack([ui["data"], ui["activation"]], justify="start", gap=3),
     ], gap=1.5)
     return

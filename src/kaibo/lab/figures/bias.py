@@ -9,6 +9,8 @@ on both axes, so that a right angle looks like one, and the origin is always in 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import altair as alt
 import numpy as np
 
@@ -39,29 +41,32 @@ def border_in_box(w: np.ndarray, b: float, grid: Grid2D) -> list[dict]:
     return [{"x1": x, "x2": y} for x, y in (inside[:1] + inside[-1:])] if len(inside) >= 2 else []
 
 
-def _axes(lesson, grid: Grid2D) -> tuple[alt.X, alt.Y, int, int]:
+Box = tuple[float, float, float, float, int]  # a grid's x from, x to, y from, y to, and points along x
+
+
+def _box(grid: Grid2D) -> Box:
+    return float(grid.xs[0]), float(grid.xs[-1]), float(grid.ys[0]), float(grid.ys[-1]), len(grid.xs)
+
+
+def _axes(box: Box) -> tuple[alt.X, alt.Y, int, int]:
     """The plane's axes over the grid, equal scales: (x, y, width, height)."""
-    span_x, span_y = grid.xs[-1] - grid.xs[0], grid.ys[-1] - grid.ys[0]
-    scale = MAP_SIDE / max(span_x, span_y)
-    x = alt.X("x1:Q", title="x₁", scale=alt.Scale(domain=[float(grid.xs[0]), float(grid.xs[-1])], nice=False))
-    y = alt.Y("x2:Q", title="x₂", scale=alt.Scale(domain=[float(grid.ys[0]), float(grid.ys[-1])], nice=False))
-    return x, y, int(round(scale * span_x)), int(round(scale * span_y))
+    x_lo, x_hi, y_lo, y_hi, _ = box
+    scale = MAP_SIDE / max(x_hi - x_lo, y_hi - y_lo)
+    x = alt.X("x1:Q", title="x₁", scale=alt.Scale(domain=[x_lo, x_hi], nice=False))
+    y = alt.Y("x2:Q", title="x₂", scale=alt.Scale(domain=[y_lo, y_hi], nice=False))
+    return x, y, int(round(scale * (x_hi - x_lo))), int(round(scale * (y_hi - y_lo)))
 
 
-def plane(lesson, key: str, grid: Grid2D, probs: np.ndarray, title: str, data: dict, *,
-          border: list[dict] | None = None, best: list[dict] | None = None) -> alt.LayerChart:
-    """One map of the plane: the probability of class 1 (`probs`, one per grid point) as the background, the
-    points ("points" in `data`), the border (solid) and the best border through the origin (dashed), and
-    the origin. Adds its own data sets to `data` under names that start with `key`."""
-    x, y, width, height = _axes(lesson, grid)
-    cell = width / max(len(grid.xs) - 1, 1)
-    data[f"{key}_p"] = [{"x1": a, "x2": c, "p": p} for (a, c), p in
-                        zip(grid.points.tolist(), np.asarray(probs, dtype=float).round(4).tolist(), strict=True)]
+def _plane(key: str, title: str, legend: str, box: Box, *, lines: bool, dashed: bool) -> alt.LayerChart:
+    """One map's layers, its numbers left to the data sets it names (`key`_p, `key`_best, `key`_border, points,
+    origin): the probability of class 1 as the background, the best border through the origin (dashed), the
+    points, the border (solid) and the origin."""
+    x, y, width, height = _axes(box)
+    cell = width / max(box[4] - 1, 1)
     layers = [alt.Chart(alt.NamedData(f"{key}_p")).mark_square(size=(cell + 1) ** 2, opacity=1).encode(
-        x, y, alt.Color("p:Q", scale=BACKGROUND, title=lesson.t("axis.probability"),
+        x, y, alt.Color("p:Q", scale=BACKGROUND, title=legend,
                         legend=alt.Legend(orient="bottom", gradientLength=200, titleLimit=300)))]
-    if best:
-        data[f"{key}_best"] = best
+    if dashed:
         layers.append(alt.Chart(alt.NamedData(f"{key}_best")).mark_line(color=GREY, strokeWidth=2, strokeDash=[6, 4])
                       .encode(x, y))
     # Each class a layer of its own colour and shape (the colour channel is the background's probability).
@@ -69,8 +74,7 @@ def plane(lesson, key: str, grid: Grid2D, probs: np.ndarray, title: str, data: d
                .mark_point(filled=True, size=44, opacity=1, color=colour, shape=shape, stroke="white",
                            strokeWidth=0.8).encode(x, y)
                for k, (colour, shape) in enumerate(zip(CLASS_COLOURS, ("circle", "triangle-up"), strict=True))]
-    if border:
-        data[f"{key}_border"] = border
+    if lines:
         layers.append(alt.Chart(alt.NamedData(f"{key}_border")).mark_line(color=BLACK, strokeWidth=3).encode(x, y))
     origin = alt.Chart(alt.NamedData("origin"))
     layers += [origin.mark_point(shape="cross", filled=True, color=BLACK, size=220, stroke="white", strokeWidth=1)
@@ -81,27 +85,42 @@ def plane(lesson, key: str, grid: Grid2D, probs: np.ndarray, title: str, data: d
     return alt.layer(*layers).properties(width=width, height=height, title=title)
 
 
-def shared_data(lesson, points: Points2D) -> dict:
-    """The data sets every map uses: the points and the origin."""
-    return {"points": [{"x1": a, "x2": c, "label": int(k)} for (a, c), k in
+@lru_cache(maxsize=64)
+def _maps(keys: tuple[str, ...], titles: tuple[str, ...], legend: str, box: Box, *, lines: bool,
+          dashed: str | None) -> alt.HConcatChart:
+    """The maps side by side, kept per language and grid: a new step or network changes only their data."""
+    return alt.hconcat(*(_plane(key, title, legend, box, lines=lines, dashed=key == dashed)
+                         for key, title in zip(keys, titles, strict=True)))
+
+
+def _plane_data(lesson, points: Points2D, grid: Grid2D, probs: dict) -> dict:
+    """The data sets every map uses (the points and the origin) and each map's probabilities of class 1 on
+    the grid (`probs` maps a key to one per grid point), under `key`_p."""
+    data = {"points": [{"x1": a, "x2": c, "label": int(k)} for (a, c), k in
                        zip(points.x.tolist(), points.y.tolist(), strict=True)],
             "origin": [{"x1": 0.0, "x2": 0.0, "name": lesson.t("origin")}]}
+    for key, p in probs.items():
+        data[f"{key}_p"] = [{"x1": a, "x2": c, "p": q} for (a, c), q in
+                            zip(grid.points.tolist(), np.asarray(p, dtype=float).round(4).tolist(), strict=True)]
+    return data
 
 
 def boundary_chart(lesson, points: Points2D, grid: Grid2D, panels: dict, best_normal: np.ndarray):
-    """The neuron without b and with b side by side, each at the step looked at. `panels` maps "without" and
-    "with" to (w, b, probabilities on the grid)."""
-    data = shared_data(lesson, points)
+    """The neuron without b and with b side by side, each at the step looked at, with the border (solid) and, on
+    the map without b, the best border through the origin (dashed). `panels` maps "without" and "with" to
+    (w, b, probabilities on the grid)."""
+    data = _plane_data(lesson, points, grid, {name: probs for name, (_, _, probs) in panels.items()})
     reach = float(np.abs(grid.points).max()) * 2  # long enough to cross the whole map
     along = np.array([-best_normal[1], best_normal[0]])
-    best = border_in_box(best_normal, 0.0, grid) or [{"x1": float(t * along[0]), "x2": float(t * along[1])}
-                                                     for t in (-reach, reach)]
-    maps = [plane(lesson, name, grid, probs, lesson.t(f"map_title.{name}"), data, border=border_in_box(w, b, grid),
-                  best=best if name == "without" else None)
-            for name, (w, b, probs) in panels.items()]
+    data["without_best"] = border_in_box(best_normal, 0.0, grid) or [
+        {"x1": float(t * along[0]), "x2": float(t * along[1])} for t in (-reach, reach)]
+    for name, (w, b, _) in panels.items():
+        data[f"{name}_border"] = border_in_box(w, b, grid)  # [] where it misses the map: no line drawn
+    chart = _maps(tuple(panels), tuple(lesson.t(f"map_title.{name}") for name in panels),
+                  lesson.t("axis.probability"), _box(grid), lines=True, dashed="without")
     rows = [{"x1": a["x1"], "x2": a["x2"], "p_without_b": a["p"], "p_with_b": c["p"]}
             for a, c in zip(data["without_p"], data["with_p"], strict=True)]
-    return alt.hconcat(*maps), rows, data
+    return chart, rows, data
 
 
 def reach_chart(lesson, distances: np.ndarray, across: np.ndarray, along: np.ndarray, here: tuple[float, float]):
@@ -124,6 +143,27 @@ def reach_chart(lesson, distances: np.ndarray, across: np.ndarray, along: np.nda
     return chart, rows, data
 
 
+@lru_cache(maxsize=8)
+def _history(runs: tuple[str, ...], step: str, value: str, gradient: str) -> alt.HConcatChart:
+    """The two panels of `history_chart`, kept per language: a new step or setting changes only their data."""
+    step_x = alt.X("step:Q", title=step, axis=alt.Axis(tickMinStep=1, format="d"), scale=alt.Scale(nice=False))
+    # Dashed without b, solid with it (the order of `runs`: "without", then "with").
+    dash = alt.StrokeDash("run:N", title=None, scale=alt.Scale(domain=list(runs), range=[[6, 4], [1, 0]]),
+                          legend=alt.Legend(orient="bottom", symbolStrokeColor=BLACK, symbolStrokeWidth=2.5,
+                                            symbolSize=900, labelLimit=300))  # long enough to show the dashes
+    here = alt.Chart(alt.NamedData("here")).mark_rule(color=GREY, strokeWidth=2).encode(step_x)
+
+    def panel(name: str, names: list[str], title: str):
+        colour = alt.Color("name:N", title=None, scale=alt.Scale(domain=names, range=list(PARAM_COLOURS.values())),
+                           legend=alt.Legend(orient="bottom"))
+        return alt.layer(here, alt.Chart(alt.NamedData(name)).mark_line(strokeWidth=2).encode(
+            step_x, alt.Y("value:Q", title=title), colour, dash)).properties(width=330, height=240)
+
+    chart = alt.hconcat(panel("values", list(PARAM_COLOURS), value),
+                        panel("grads", [f"∂L/∂{n}" for n in PARAM_COLOURS], gradient))
+    return chart.resolve_scale(color="independent")
+
+
 def history_chart(lesson, runs: dict, s: int):
     """w₁, w₂ and b (left) and their gradients (right) at every step, with b (solid) and without (dashed);
     the step looked at as a vertical line. For the neuron without b, "∂L/∂b" is the pull a bias would feel."""
@@ -137,24 +177,8 @@ def history_chart(lesson, runs: dict, s: int):
                          "loss": float(run.loss[k]), "accuracy": float(run.accuracy[k])})
             values += [{"run": label, "step": k, "name": n, "value": v} for n, v in params.items()]
             grads += [{"run": label, "step": k, "name": f"∂L/∂{n}", "value": g} for n, g in slopes.items()]
-    data = {"values": values, "grads": grads, "here": [{"step": s}]}
-    step_x = alt.X("step:Q", title=lesson.t("axis.step"), axis=alt.Axis(tickMinStep=1, format="d"),
-                   scale=alt.Scale(nice=False))
-    # Dashed without b, solid with it (the order of `runs`: "without", then "with").
-    dash = alt.StrokeDash("run:N", title=None, scale=alt.Scale(domain=list(runs_named), range=[[6, 4], [1, 0]]),
-                          legend=alt.Legend(orient="bottom", symbolStrokeColor=BLACK, symbolStrokeWidth=2.5,
-                                            symbolSize=900, labelLimit=300))  # long enough to show the dashes
-    here = alt.Chart(alt.NamedData("here")).mark_rule(color=GREY, strokeWidth=2).encode(step_x)
-
-    def panel(name: str, names: list[str], title: str):
-        colour = alt.Color("name:N", title=None, scale=alt.Scale(domain=names, range=list(PARAM_COLOURS.values())),
-                           legend=alt.Legend(orient="bottom"))
-        return alt.layer(here, alt.Chart(alt.NamedData(name)).mark_line(strokeWidth=2).encode(
-            step_x, alt.Y("value:Q", title=title), colour, dash)).properties(width=330, height=240)
-
-    chart = alt.hconcat(panel("values", list(PARAM_COLOURS), lesson.t("axis.value")),
-                        panel("grads", [f"∂L/∂{n}" for n in PARAM_COLOURS], lesson.t("axis.gradient")))
-    return chart.resolve_scale(color="independent"), rows, data
+    chart = _history(tuple(runs_named), lesson.t("axis.step"), lesson.t("axis.value"), lesson.t("axis.gradient"))
+    return chart, rows, {"values": values, "grads": grads, "here": [{"step": s}]}
 
 
 def fit_chart(lesson, x: np.ndarray, y: np.ndarray, fits: dict, profile: tuple, titles: dict):
@@ -191,8 +215,9 @@ def fit_chart(lesson, x: np.ndarray, y: np.ndarray, fits: dict, profile: tuple, 
 
 def network_chart(lesson, points: Points2D, grid: Grid2D, probs: dict):
     """The probability of class 1 of the network without any bias and with biases, side by side."""
-    data = shared_data(lesson, points)
-    maps = [plane(lesson, name, grid, p, lesson.t(f"net_title.{name}"), data) for name, p in probs.items()]
+    data = _plane_data(lesson, points, grid, probs)
+    chart = _maps(tuple(probs), tuple(lesson.t(f"net_title.{name}") for name in probs), lesson.t("axis.probability"),
+                  _box(grid), lines=False, dashed=None)
     rows = [{"x1": a["x1"], "x2": a["x2"], "p_without_bias": a["p"], "p_with_bias": c["p"]}
             for a, c in zip(data["without_p"], data["with_p"], strict=True)]
-    return alt.hconcat(*maps), rows, data
+    return chart, rows, data

@@ -65,6 +65,13 @@ def studied(steps: int, seed: int, run: bool):
 
 
 @app.function
+def legend(lesson: Lesson, key: str) -> mo.Html:
+    """A figure's legend in small type, written in Markdown so that its symbols are set as the text's are
+    (KaTeX). marimo's prose style would set the Markdown back to full size, so the legend goes without it."""
+    return mo.Html(f'<div class="kaibo-legend">{lesson.md(key).text.replace("prose dark:prose-invert", "")}</div>')
+
+
+@app.function
 def count_of(model: CharRNN, prefix: str) -> int:
     """How many numbers the model's weights whose names start with `prefix` hold."""
     return sum(p.data.size for name, p in model.named_parameters() if name.startswith(prefix))
@@ -131,7 +138,7 @@ def _(chosen, lesson, length, model, seed, symbols):
     mo.vstack([
         lesson.md("unrolled_intro", sequence=" ".join(symbols), answer=symbols[0], length=length),
         lesson.figure("unrolled", _chart, _rows, datasets=_data),
-        mo.Html(f'<p class="kaibo-legend">{lesson.t("unrolled_legend")}</p>'),
+        legend(lesson, "unrolled_legend"),
         lesson.readout(length=length, cell_numbers=_cell, embed_numbers=count_of(model, "embed."),
                        head_numbers=count_of(model, "head."), initial_radius=_initial),
         lesson.md("shared", h=model.hidden_size, c=model.embed_size, cell=_cell, length=length,
@@ -155,7 +162,7 @@ def _(chosen, lesson, model, rnn, symbols, trace):
     mo.vstack([
         lesson.md("states_intro"),
         lesson.figure("states", _chart, _rows, datasets=_data),
-        mo.Html(f'<p class="kaibo-legend">{lesson.t("states_legend")}</p>'),
+        legend(lesson, "states_legend"),
         lesson.md("step_formula", t=chosen, prev=chosen - 1, symbol=symbols[chosen - 1], unit=_unit,
                   rows=_table),
     ])
@@ -168,7 +175,7 @@ def _(gru, lesson, rnn):
     mo.vstack([
         lesson.md("gradients_intro"),
         lesson.figure("gradients", _chart, _rows, datasets=_data),
-        mo.Html(f'<p class="kaibo-legend">{lesson.t("gradients_legend")}</p>'),
+        legend(lesson, "gradients_legend"),
     ])
     return
 
@@ -241,11 +248,11 @@ def _(lesson, run_study, seed, ui):
         none = lesson.t("study_none")
         shown_study = mo.vstack([
             lesson.figure("study", _chart, _rows, datasets=_data),
-            mo.Html(f'<p class="kaibo-legend">{lesson.t("study_legend")}</p>'),
+            legend(lesson, "study_legend"),
             lesson.readout(**{f"acc_{cell}_{n}": _acc[(cell, n)] for n in STUDY_LENGTHS for cell in ("rnn", "gru")}),
             lesson.md("study_read", steps=steps, rnn=", ".join(map(str, _rnn)) or none,
                       gru=", ".join(map(str, _gru)) or none, learnt=f"{100 * LEARNT:.0f}",
-                      seconds=f"{study.seconds:.0f}"),
+                      seconds=f"{study.seconds:.0f}", seed=seed),
             lesson.md("trained_intro", length=TRAINED_LENGTH),
             lesson.figure("trained", _gchart, _grows, datasets=_gdata),
             lesson.readout(trained_rnn_factor=_grads["rnn"].factor, trained_gru_factor=_grads["gru"].factor,
@@ -267,7 +274,7 @@ def _(length, lesson, rnn):
     _bridge = min(length, MAX_BRIDGE)
     _chart, _rows, _data = draw.paths_chart(lesson, rg.path_lengths(_bridge))
     mo.vstack([
-        lesson.md("bridge_intro", n=_bridge),
+        lesson.md("bridge_intro", n=_bridge, most=MAX_BRIDGE),
         lesson.figure("paths", _chart, _rows, datasets=_data),
         lesson.md("bridge_read", length=length, steps=length - 1, factor=shown(rnn.factor),
                   power=shown(rnn.factor ** (length - 1))),

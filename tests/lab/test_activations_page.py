@@ -33,7 +33,9 @@ def app():
 
 def run_page(app, lang: str, changes: dict, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, str]:
     monkeypatch.setenv("KAIBO_LANG", lang)
-    outputs, defs = app.run(defs={"lesson": Lesson("activations"), "reset": None, "ui": Controls(DEFAULTS | changes)})
+    controls = Controls(DEFAULTS | changes)  # each of the page's four groups reads its own names from it
+    outputs, defs = app.run(defs={"lesson": Lesson("activations"), "reset": None, "data_ui": controls,
+                                  "layers_ui": controls, "activation_ui": controls, "deep_ui": controls})
     assert sum(output is not None for output in outputs) >= 12
     return defs, " ".join(str(getattr(output, "text", "")) for output in outputs if output is not None)
 

@@ -7,7 +7,8 @@ Every number comes from `kaibo.models.linear_collapse` (the product of the layer
 trained on the points) and `kaibo.train.gradient_flow` (one backward pass at the start, layer by layer, and
 a sweep over the weights' scale), run with the lesson's settings by `kaibo.train.activation_study`, which
 keeps each result for the whole lab process: a control recomputes only what it changes, and a second visit
-nothing. The figures are drawn by `kaibo.lab.figures.activations`.
+nothing. The controls are four groups (the data; the layers of section 1; the activation of section 2; the
+deep network of section 3), so that a move reruns and redraws only the cells of the section it belongs to. The figures are drawn by `kaibo.lab.figures.activations`.
 """
 
 import marimo
@@ -83,35 +84,39 @@ def _(lesson):
 
 @app.cell
 def _(lesson, reset):
-    ui = lesson.controls(
-        reset,
-        data=Choice(SHAPES, default="xor"),
-        layers=Choice(("2", "3"), default="3"),
-        activation=Choice(study.ACTIVATIONS, default="relu"),
-        deep=Choice(flow_lib.NONLINEAR, default="sigmoid"),
-        depth=Slider(2, 12, 1, default=8),
-        gain=GAIN,
-    )
-    return (ui,)
+    # One group per section (the data serve all three): a move reruns only the cells that read its group.
+    data_ui = lesson.controls(reset, data=Choice(SHAPES, default="xor"))
+    layers_ui = lesson.controls(reset, layers=Choice(("2", "3"), default="3"))
+    activation_ui = lesson.controls(reset, activation=Choice(study.ACTIVATIONS, default="relu"))
+    deep_ui = lesson.controls(reset, deep=Choice(flow_lib.NONLINEAR, default="sigmoid"),
+                              depth=Slider(2, 12, 1, default=8), gain=GAIN)
+    return activation_ui, data_ui, deep_ui, layers_ui
 
 
 @app.cell
-def _(lesson, reset, ui):
+def _(data_ui, layers_ui, lesson, reset):
     mo.vstack([
         lesson.md("collapse_intro", steps=study.STEPS),
-        ui["data"],
-        mo.hstack([ui["layers"], reset], justify="start", gap=3),
+        data_ui["data"],
+        mo.hstack([layers_ui["layers"], reset], justify="start", gap=3),
     ], gap=1.5)
     return
 
 
 @app.cell
-def _(lesson, ui):
-    shape, layers = ui.value["data"], int(ui.value["layers"])
-    points, grid = study.data(shape)
-    with mo.status.spinner(title=lesson.t("working.collapse")):   # a data set not seen yet: ~0.5 s
-        linear = study.linear_network(shape, layers)
+def _(data_ui, lesson):
+    shape = data_ui.value["data"]
+    with mo.status.spinner(title=lesson.t("working.ceiling")):   # a data set not seen yet: ~0.2 s
         best = study.ceiling(shape)
+    return best, shape
+
+
+@app.cell
+def _(best, layers_ui, lesson, shape):
+    layers = int(layers_ui.value["layers"])
+    points, grid = study.data(shape)
+    with mo.status.spinner(title=lesson.t("working.collapse")):   # a data set not seen yet: ~0.3 s
+        linear = study.linear_network(shape, layers)
     one = collapse(linear)
     gap = collapse_gap(linear, points.x)
     trace = linear.trace(points.x[:1])
@@ -133,27 +138,27 @@ def _(lesson, ui):
                                                one.boundary())
     below = linear_accuracy < best.accuracy - 0.02
     mo.vstack([
-        lesson.md("collapse_layers", layers=layers, widths=" → ".join(["2", *[str(study.NARROW)] * (layers - 1), "2"])),
-        mo.md(_layer_lines),
-        lesson.md("collapse_product", stacked=sum(w.size + b.size for w, b in zip(one.weights, one.biases, strict=True)),
+        lesson.md("collapse_product", layers=layers, widths=" → ".join(["2", *[str(study.NARROW)] * (layers - 1), "2"]),
+                  stacked=sum(w.size + b.size for w, b in zip(one.weights, one.biases, strict=True)),
                   single=one.weight.size + one.bias.size),
         mo.md(rf"$$W = {_names} = {matrix(one.weight)} \qquad b = {_nested} = {matrix(one.bias)}$$"),
-        lesson.md("collapse_example", x=pair(points.x[0])),
-        mo.md(f"{_steps}\n{_out}\n{_single}"),
+        # Every matrix and one point worked through: the proof in numbers, folded for a first reading.
+        mo.accordion({lesson.t("collapse_details"): mo.vstack([
+            lesson.md("collapse_layers"),
+            mo.md(_layer_lines),
+            lesson.md("collapse_example", x=pair(points.x[0])),
+            mo.md(f"{_steps}\n{_out}\n{_single}"),
+        ])}),
         lesson.md("collapse_gap", n=N, gap=shown(gap)),
-        mo.hstack([
-            lesson.figure("collapse", _chart, _rows, datasets=_data),
-            mo.vstack([
-                mo.Html(f'<p class="kaibo-legend">{lesson.t("collapse_legend")}</p>'),
-                lesson.readout(gap=gap, linear_accuracy=percent(linear_accuracy), best_line=percent(best.accuracy)),
-            ]),
-        ], widths=[1, 1], gap=2),
+        lesson.figure("collapse", _chart, _rows, datasets=_data),
+        mo.Html(f'<p class="kaibo-legend">{lesson.t("collapse_legend")}</p>'),
+        lesson.readout(gap=gap, linear_accuracy=percent(linear_accuracy), best_line=percent(best.accuracy)),
         lesson.md("collapse_read", accuracy=percent(linear_accuracy), best=percent(best.accuracy), layers=layers,
                   data=lesson.t(f"option.data.{shape}")),
         *([lesson.md("collapse_below", low=shown(float(stacked_probs.min())),
                      high=shown(float(stacked_probs.max())), n=N)] if below else []),
     ])
-    return best, gap, layers, linear_accuracy, shape
+    return gap, layers, linear_accuracy
 
 
 @app.cell
@@ -175,20 +180,20 @@ def _(lesson):
 
 
 @app.cell
-def _(lesson, reset, ui):
+def _(activation_ui, data_ui, lesson, reset):
     mo.vstack([
         lesson.anchor(SEPARATE),
         lesson.md("separate_intro", hidden=study.HIDDEN[0], layers=len(study.HIDDEN), steps=study.STEPS, lr=study.LR,
                   n=N),
-        ui["data"],
-        mo.hstack([ui["activation"], reset], justify="start", gap=3),
+        data_ui["data"],
+        mo.hstack([activation_ui["activation"], reset], justify="start", gap=3),
     ], gap=1.5)
     return
 
 
 @app.cell
-def _(best, lesson, linear_accuracy, shape, ui):
-    chosen = ui.value["activation"]
+def _(activation_ui, best, lesson, linear_accuracy, shape):
+    chosen = activation_ui.value["activation"]
     with mo.status.spinner(title=lesson.t("working.fits", count=len(study.ACTIVATIONS))):  # ~0.1 s each
         fits = study.fits(shape)
     _points, _grid = study.data(shape)
@@ -213,9 +218,7 @@ def _(best, lesson, linear_accuracy, shape, ui):
         mo.Html(f'<p class="kaibo-legend">{lesson.t("separate_legend")}</p>'),
         lesson.readout(accuracy=percent(fit.accuracy), loss=fit.loss, none_accuracy=percent(fits["none"].accuracy),
                        best_accuracy=percent(best.accuracy)),
-        lesson.md("separate_read", verdict=_verdict, right=round(fit.accuracy * N), n=N, name=_name,
-                  others=", ".join(f"{lesson.t(f'option.activation.{k}')} {percent(f.accuracy)}"
-                                   for k, f in fits.items())),
+        lesson.md("separate_read", verdict=_verdict, right=round(fit.accuracy * N), n=N),
         lesson.md("try_intro"),
         lesson.try_links(SEPARATE, spirals_none={"data": "spirals", "activation": "none"},
                          spirals_relu={"data": "spirals"}, spirals_sigmoid={"data": "spirals", "activation": "sigmoid"},
@@ -225,51 +228,26 @@ def _(best, lesson, linear_accuracy, shape, ui):
 
 
 @app.cell
-def _(lesson, reset, ui):
+def _(deep_ui, lesson, reset):
     mo.vstack([
         lesson.md("deep_intro", formula=BACKWARD),
         lesson.anchor(DEEP),
         lesson.md("deep_setup", width=study.WIDTH, n=N),
-        ui["deep"],
-        mo.hstack([ui["depth"], ui["gain"], reset], justify="start", gap=3),
+        deep_ui["deep"],
+        mo.hstack([deep_ui["depth"], deep_ui["gain"], reset], justify="start", gap=3),
     ], gap=1.5)
     return
 
 
 @app.cell
-def _(lesson, shape, ui):
-    deep, depth, gain = ui.value["deep"], ui.value["depth"], ui.value["gain"]
+def _(deep_ui, lesson, shape):
+    deep, depth, gain = deep_ui.value["deep"], deep_ui.value["depth"], deep_ui.value["gain"]
     flow = study.flow(shape, deep, depth, gain)
     flows = {name: study.flow(shape, name, depth, gain) for name in flow_lib.NONLINEAR}
-    # The z axis: wide enough for 99.5% of the pre-activations, and never narrower than ±4.
-    _reach = max(4.0, float(np.ceil(np.percentile(np.abs(flow.pre), 99.5))))
-    _edges = np.linspace(-_reach, _reach, 61)
-    _z = np.linspace(-_reach, _reach, 241)
-    _chart, _rows, _data = draw.slopes_chart(lesson, flow, _z, flow_lib.derivative(deep, _z), _edges)
-    _mean_slope = flow.slope.mean(axis=(1, 2))
-    _act = flow.through_activation
-    _name = lesson.t(f"option.activation.{deep}")
-    mo.vstack([
-        lesson.figure("slopes", _chart, _rows, datasets=_data),
-        mo.Html(f'<p class="kaibo-legend">{lesson.t("slopes_legend")}</p>'),
-        lesson.md(f"slopes_read.{deep}", name=_name, low=shown(float(_mean_slope.min())),
-                  high=shown(float(_mean_slope.max())), act_low=shown(float(_act.min())),
-                  act_high=shown(float(_act.max()))),
-    ])
-    return deep, depth, flow, flows, gain
-
-
-@app.cell
-def _(deep, depth, flow, flows, gain, lesson):
     _logs = np.log10(np.abs(flow.grad[flow.grad != 0]))
     _edges = np.arange(np.floor(_logs.min() * 4) / 4, np.ceil(_logs.max() * 4) / 4 + 0.25, 0.25)
     _chart, _rows, _data = draw.gradients_chart(lesson, flow, {k: f.norms for k, f in flows.items()}, _edges)
     _name = lesson.t(f"option.activation.{deep}")
-    _table = "\n".join(
-        f"| {i + 1} | {shown(float(flow.slope[i].mean()))} | {shown(float(flow.through_activation[i]))} | "
-        f"{shown(float(flow.through_weights[i - 1])) if i else '—'} | {shown(float(flow.norms[i]))} | "
-        f"{int(flow.dead_units[i])} |"
-        for i in range(depth - 1, -1, -1))
     kind = "vanish" if flow.per_layer < 0.8 else "explode" if flow.per_layer > 1.25 else "steady"
     firsts = {k: float(f.norms[0]) for k, f in flows.items()}
     _most, _least = max(firsts, key=firsts.get), min(firsts, key=firsts.get)
@@ -280,18 +258,43 @@ def _(deep, depth, flow, flows, gain, lesson):
         mo.Html(f'<p class="kaibo-legend">{lesson.t("gradients_legend", n=N, width=study.WIDTH)}</p>'),
         lesson.readout(last_norm=float(flow.norms[-1]), first_norm=float(flow.norms[0]), shrink=flow.shrink,
                        per_layer=flow.per_layer, mean_slope=float(flow.slope.mean()), dead=_dead),
-        lesson.md("table", rows=_table, depth=depth),
         lesson.md("gradients_read", name=_name, depth=depth, gain=shown(gain), last=shown(float(flow.norms[-1])),
                   first=shown(float(flow.norms[0])), shrink=shown(flow.shrink), per=shown(flow.per_layer),
                   verdict=lesson.t(f"verdict.{kind}"),
                   most=lesson.t(f"option.activation.{_most}"), most_first=shown(firsts[_most]),
                   least=lesson.t(f"option.activation.{_least}"), least_first=shown(firsts[_least]),
                   dead=_dead_text),
+    ])
+    return deep, depth, firsts, flow, flows, gain, kind
+
+
+@app.cell
+def _(deep, depth, flow, lesson):
+    # The z axis: wide enough for 99.5% of the pre-activations, and never narrower than ±4.
+    _reach = max(4.0, float(np.ceil(np.percentile(np.abs(flow.pre), 99.5))))
+    _edges = np.linspace(-_reach, _reach, 61)
+    _z = np.linspace(-_reach, _reach, 241)
+    _chart, _rows, _data = draw.slopes_chart(lesson, flow, _z, flow_lib.derivative(deep, _z), _edges)
+    _mean_slope = flow.slope.mean(axis=(1, 2))
+    _act = flow.through_activation
+    _table = "\n".join(
+        f"| {i + 1} | {shown(float(flow.slope[i].mean()))} | {shown(float(flow.through_activation[i]))} | "
+        f"{shown(float(flow.through_weights[i - 1])) if i else '—'} | {shown(float(flow.norms[i]))} | "
+        f"{int(flow.dead_units[i])} |"
+        for i in range(depth - 1, -1, -1))
+    mo.vstack([
+        lesson.md("why_intro"),
+        lesson.figure("slopes", _chart, _rows, datasets=_data),
+        mo.Html(f'<p class="kaibo-legend">{lesson.t("slopes_legend")}</p>'),
+        lesson.md(f"slopes_read.{deep}", name=lesson.t(f"option.activation.{deep}"), low=shown(float(_mean_slope.min())),
+                  high=shown(float(_mean_slope.max())), act_low=shown(float(_act.min())),
+                  act_high=shown(float(_act.max()))),
+        lesson.md("table", rows=_table, depth=depth),
         lesson.md("try_intro"),
         lesson.try_links(DEEP, sigmoid={}, relu_default={"deep": "relu"}, relu_he={"deep": "relu", "gain": 2.5},
                          relu_large={"deep": "relu", "gain": 7.9}, tanh_small={"deep": "tanh", "gain": 0.5}),
     ])
-    return firsts, kind
+    return
 
 
 @app.cell

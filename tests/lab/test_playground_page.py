@@ -17,7 +17,7 @@ from kaibo.train.live_training import Divergence, LiveTraining, Settings
 from tests.lab.test_mini_batches_page import Controls
 
 SETUP = {"data": "moons", "points": 200, "noise": 0.1, "test": 0.3, "seed": 0, "layers": 2, "width": 8,
-         "activation": "tanh", "loss": "cross_entropy", "placed": ""}
+         "activation": "tanh", "loss": "cross_entropy"}
 TRAINING = {"optimizer": "sgd", "lr": 0.1, "batch": 16, "l2": "0", "speed": 5}
 GOOD_FILE = b"x1,x2,label\n0,0,0\n1,1,1\n0,1,0\n1,0,1\n2,2,1\n-1,-1,0\n"
 BAD_FILE = b"x1,x2,label\n0,0,0\n1,one,1\n"

@@ -51,7 +51,7 @@ def test_a_placed_point_is_drawn_and_remeasures_the_last_row(canvas: Playground)
 
 def test_a_divergence_stops_play_and_restore_rewinds(canvas: Playground) -> None:
     canvas.run.configure(lr=100.0)
-    canvas.run.model.out.weight.data[0, 0] = np.float32(np.inf)   # the next step overflows for sure
+    canvas.run.model.out.weight.data[0, 0] = np.float32(np.nan)   # what an overflow leaves behind
     frame = ask(canvas, "next")
     assert frame["state"] == "diverged" and frame["message"] == "diverged at 1" and canvas.changes == [0]
     assert base64.b64decode(frame["grid"]).count(NAN_BYTE) > 0

@@ -125,9 +125,9 @@ def test_a_diverging_run_stops_says_where_and_restores_the_last_good_weights() -
     assert run.step(20) == 20 and run.divergence is None
 
 
-def test_an_overflowing_weight_is_caught_at_the_forward_pass() -> None:
+def test_a_weight_that_is_not_a_number_is_caught_at_the_forward_pass() -> None:
     run = run_of()
-    run.model.out.weight.data[0, 0] = np.float32(np.inf)
+    run.model.out.weight.data[0, 0] = np.float32(np.nan)
     assert run.step(1) == 0
     assert (run.divergence.quantity, run.divergence.step, run.divergence.good_step) == ("loss", 1, 0)
     assert np.isnan(run.probabilities()).any()   # drawn grey where the answer is not a number

@@ -19,12 +19,13 @@ function ticks(lo, hi, count) {
   const raw = (hi - lo) / count, power = Math.pow(10, Math.floor(Math.log10(raw)));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
   const out = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) out.push(Math.abs(v) < 1e-12 ? 0 : v);
+  for (let k = Math.ceil(lo / step); k * step <= hi * (1 + 1e-9); k++) out.push(k * step);
   return out;
 }
 
-const label = (v) => (Number.isInteger(v) ? String(v)
-  : Math.abs(v) >= 1000 || Math.abs(v) < 0.01 ? v.toExponential(0) : String(+v.toPrecision(3)));
+// 0.25, 40, 1000, 2e+25: short enough to sit beside an axis.
+const label = (v) => (v === 0 ? "0" : Math.abs(v) >= 1e5 || Math.abs(v) < 0.01 ? v.toExponential(0)
+  : String(+v.toPrecision(3)));
 
 function canvas(width, height, className) {
   const c = element("canvas", className);
@@ -73,6 +74,7 @@ function render({ model, el }) {
 
   // ---- numbers
   const table = element("table", "kaibo-readout kb-pg-values");
+  table.style.width = "auto";  // marimo's tables fill the line; this one sits beside its labels
   const values = {};
   for (const name of ["step", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "fps"]) {
     const tr = element("tr");
@@ -220,8 +222,9 @@ function render({ model, el }) {
     const w = CURVE.width - CURVE.left - CURVE.right, h = CURVE.height - CURVE.top - CURVE.bottom;
     ctx.clearRect(0, 0, CURVE.width, CURVE.height);
     const last = history.length ? history[history.length - 1][0] : 0;
-    const finite = history.flatMap((row) => [row[1], row[2]]).filter((v) => v !== null);
-    const top = Math.max(0.1, ...finite.slice(-4000));
+    const stride = Math.max(1, Math.ceil(history.length / 800));  // at most ~800 points per curve
+    const drawn = history.filter((_, i) => i % stride === 0);
+    const top = Math.max(0.1, ...drawn.flatMap((row) => [row[1], row[2]]).filter((v) => v !== null));
     const X = (s) => CURVE.left + (last ? s / last : 0) * w, Y = (v) => CURVE.top + h - (Math.min(v, top) / top) * h;
     ctx.strokeStyle = "#9ca3af";
     ctx.strokeRect(CURVE.left, CURVE.top, w, h);
@@ -234,15 +237,14 @@ function render({ model, el }) {
     ctx.fillText(t.curve_x, CURVE.left + w / 2, CURVE.height - 4);
     ctx.textAlign = "left";
     ctx.fillText(t.curve_y, CURVE.left, 12);
-    const stride = Math.max(1, Math.ceil(history.length / 800));
     for (const [column, colourName, dash] of [[1, "#111827", []], [2, "#dc2626", [5, 3]]]) {
       ctx.beginPath();
       ctx.setLineDash(dash);
       let pen = false;
-      for (let i = 0; i < history.length; i += stride) {
-        const v = history[i][column];
+      for (const row of drawn) {
+        const v = row[column];
         if (v === null) { pen = false; continue; }
-        if (pen) ctx.lineTo(X(history[i][0]), Y(v)); else ctx.moveTo(X(history[i][0]), Y(v));
+        if (pen) ctx.lineTo(X(row[0]), Y(v)); else ctx.moveTo(X(row[0]), Y(v));
         pen = true;
       }
       ctx.strokeStyle = colourName;

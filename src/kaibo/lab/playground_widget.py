@@ -5,12 +5,14 @@ this file.
 How it stays live at ten or more redraws a second without re-running any cell: the browser asks for each
 frame and Python answers it, through anywidget's custom messages (`model.send` in the script, `on_msg`
 here). While playing, the script sends "next" as soon as it has drawn a frame; Python makes
-`steps_per_frame` steps and replies with the new probability grid (one byte per cell, base64), the loss rows
-added since the last frame, and the numbers to show. So the rate adapts itself to the machine (a frame is
-never asked for before the last one is drawn), pausing is immediate (the script stops asking), and nothing
-queues up. Measured on the 2-core test machine (bench/playground_redraws.py): far above ten a second; the
-alternatives were slower or impossible: a thread pushing frames got 60 a second with no back-pressure, and
-`mo.ui.refresh` refuses intervals of 0.1 s or less.
+`steps_per_frame` steps (fewer if they would take more than `STEP_BUDGET_S`) and replies with the new
+probability grid (one byte per cell, base64), the loss rows added since the last frame, and the numbers to
+show. So the rate adapts itself to the machine (a frame is never asked for before the last one is drawn),
+pausing is immediate (the script stops asking), and nothing queues up. Measured on the 2-core test machine
+(shared with other work) by bench/playground_redraws.py: 30 to 50 redraws a second at the defaults, 15 or
+more with 20 steps per redraw or four layers of 16 on 600 points. The alternatives, tried on a bare page: a
+thread setting a trait reached 60 a second but with no back-pressure (frames pile up when the browser is
+slower), and `mo.ui.refresh` refuses intervals of 0.1 s or less, so it cannot reach ten a second at all.
 
 The cells of the page hear of what happened through `on_change` (called after a step, a pause, a divergence,
 a restore, a point added): the page passes a `mo.state` setter, so its numbers below the canvas are redrawn
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import math
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -36,6 +39,9 @@ from kaibo.train.live_training import LiveTraining
 
 HERE = Path(__file__).parent
 NAN_BYTE = 255  # a grid cell whose probability is not a number (weights that overflowed); 0…254 is p·254
+# Training time per frame at most: with the round trip and the drawing (~25 ms measured on the loaded 2-core
+# test machine) a frame then takes under 0.1 s.
+STEP_BUDGET_S = 0.05
 
 
 class Playground(anywidget.AnyWidget):
@@ -88,7 +94,7 @@ class Playground(anywidget.AnyWidget):
             self.sent = 0
         elif kind in ("next", "step"):
             before = run.divergence
-            run.step(self.steps_per_frame if kind == "next" else 1)
+            self._train(self.steps_per_frame if kind == "next" else 1)
             changed = changed or run.divergence is not before
         elif kind == "add":
             try:
@@ -112,6 +118,14 @@ class Playground(anywidget.AnyWidget):
         self.send(self.frame(notice))
         if changed:
             self.on_change()
+
+    def _train(self, steps: int) -> None:
+        """Up to `steps` steps, but no more than `STEP_BUDGET_S` of them: on a large network or a slow machine a
+        frame makes fewer steps rather than the canvas falling below ten redraws a second."""
+        deadline = time.perf_counter() + STEP_BUDGET_S
+        for _ in range(steps):
+            if self.run.step(1) == 0 or time.perf_counter() > deadline:
+                break
 
     def frame(self, notice: str = "") -> dict:
         """What the browser draws: the grid, the loss rows it does not have yet, the numbers and the state."""

@@ -37,7 +37,6 @@ from kaibo.errors import InputError
 from kaibo.models.mlp_classifier import ACTIVATIONS, MLPClassifier
 from kaibo.train.class_losses import LOSSES, classification_loss
 from kaibo.train.minibatch import epoch_batches
-from kaibo.train.separability import probability_map
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam}
 LR_RANGE = (1e-4, 100.0)
@@ -267,29 +266,44 @@ class LiveTraining:
         return total * (self.settings.l2 / 2)
 
     def penalty(self) -> float:
-        """(λ/2)·Σw² over the weight matrices, at the current weights."""
-        with no_grad():
-            return float(self._penalty_tensor().item())
+        """(λ/2)·Σw² over the weight matrices, at the current weights (the number `_penalty_tensor` adds)."""
+        if not self.settings.l2:
+            return 0.0
+        squares = sum(float(np.square(p.data, dtype=np.float64).sum())
+                      for name, p in self.model.named_parameters() if name.endswith("weight"))
+        return self.settings.l2 / 2 * squares
 
     def evaluate(self, points: Points2D) -> tuple[float, float]:
         """(mean loss, accuracy) of the current weights on `points`; (nan, nan) when there are none."""
-        if not len(points):
+        with no_grad():
+            logits = self.model(Tensor(points.x)) if len(points) else None
+        return self._score(logits, points.y)
+
+    def _score(self, logits: Tensor | None, y: np.ndarray) -> tuple[float, float]:
+        if logits is None:
             return math.nan, math.nan
         with no_grad():
-            logits = self.model(Tensor(points.x))
-            loss = classification_loss(self.loss, logits, points.y).item()
-        return float(loss), float((logits.data.argmax(axis=1) == points.y).mean())
+            loss = classification_loss(self.loss, logits, y).item()
+        return float(loss), float((logits.data.argmax(axis=1) == y).mean())
 
     def _measure(self, step: int) -> Record:
-        train_loss, train_accuracy = self.evaluate(self.train)
-        test_loss, test_accuracy = self.evaluate(self.test)
-        return Record(step, train_loss, test_loss, train_accuracy, test_accuracy, self.penalty())
+        # One forward pass over the training and test points together (it is done after every step).
+        n = len(self.train)
+        both = np.concatenate([self.train.x, self.test.x])
+        with no_grad():
+            logits = self.model(Tensor(both)).data if len(both) else np.zeros((0, 2), np.float32)   # (N, 2)
+        train = self._score(Tensor(logits[:n]) if n else None, self.train.y)
+        test = self._score(Tensor(logits[n:]) if len(self.test) else None, self.test.y)
+        return Record(step, *train[:1], *test[:1], train[1], test[1], self.penalty())
 
     def probabilities(self) -> np.ndarray:
         """The probability of class 1 at every point of `grid`, as an image (rows from the lowest x₂ up); nan
         everywhere once the weights have overflowed."""
+        with np.errstate(over="ignore", invalid="ignore"), no_grad():
+            logits = self.model(Tensor(self.grid.points)).data.astype(np.float64)      # (steps², 2)
+        # softmax of two scores: p₁ = 1 / (1 + e^(z₀ − z₁)); nan where the scores are not numbers
         with np.errstate(over="ignore", invalid="ignore"):
-            return probability_map(self.model, self.grid)
+            return self.grid.as_image(1.0 / (1.0 + np.exp(logits[:, 0] - logits[:, 1])))
 
     # ---- exporting
 

@@ -13,6 +13,7 @@ __generated_with = "0.25.2"
 app = marimo.App(width="medium", app_title="kaibo · 7")
 
 with app.setup:
+    import math
     from functools import cache
 
     import marimo as mo
@@ -62,7 +63,8 @@ def divergence_text(lesson, run) -> str:
     """What the canvas says when a run has left the numbers: where, how the loss climbed, and what to do."""
     d = run.divergence
     trail = " → ".join(shown(v) for v in d.trail)
-    return lesson.t(f"diverged.{d.quantity}", step=d.step, name=d.name, value=shown(d.value), lr=shown(d.lr),
+    value = "NaN" if math.isnan(d.value) else shown(d.value)   # the name the text explains, not Python's "nan"
+    return lesson.t(f"diverged.{d.quantity}", step=d.step, name=d.name, value=value, lr=shown(d.lr),
                     trail=trail, good=d.good_step)
 
 
@@ -123,8 +125,11 @@ def _(lesson, reset):
         width=Slider(1, 16, 1, default=8),
         activation=Choice(ACTIVATIONS, default="tanh"),
         loss=Choice(class_losses.LOSSES, default="cross_entropy"),
-        placed=Text(default="", max_length=MAX_PLACED * 20),  # written by the cell that hears the canvas
     )
+    # The placed points, in a group of their own: a group writes all its values to the address whenever one
+    # of them moves, and this one's widget is never shown (the cell that hears the canvas writes it), so in
+    # the group above it would erase the points at every change of the data. Here it only joins the reset.
+    lesson.controls(reset, placed=Text(default="", max_length=MAX_PLACED * 20))
     training = lesson.controls(
         reset,
         optimizer=Choice(("sgd", "adam"), default="sgd"),
@@ -209,12 +214,16 @@ def _(data_note, lesson, playground, reset, setup, training, upload):
     mo.vstack([
         lesson.anchor(CANVAS),
         lesson.md("controls_intro"),
-        mo.hstack([setup["data"]], justify="start"),
-        mo.hstack([setup["points"], setup["noise"], setup["test"], setup["seed"]], justify="start", gap=2),
+        # Three controls a row at most, so that no label is squeezed onto two lines (the Japanese ones are long).
+        setup["data"],
+        mo.hstack([setup["points"], setup["noise"], setup["test"]], justify="start", gap=3),
         *_file,
-        mo.hstack([setup["layers"], setup["width"], setup["activation"]], justify="start", gap=2),
-        mo.hstack([setup["loss"], training["optimizer"], training["l2"]], justify="start", gap=2),
-        mo.hstack([training["lr"], training["batch"], training["speed"], reset], justify="start", gap=2),
+        mo.hstack([setup["seed"], setup["layers"], setup["width"]], justify="start", gap=3),
+        setup["activation"],
+        mo.hstack([setup["loss"], training["optimizer"]], justify="start", gap=3),
+        training["l2"],
+        mo.hstack([training["lr"], training["batch"], training["speed"]], justify="start", gap=3),
+        reset,
         playground,
     ], gap=1.5)
     return
@@ -288,11 +297,11 @@ def _(lesson, measure):
     _said = [lesson.md("overfit_ask")]
     if measure.value:
         _plain, _l2 = measured_overfit(0.0), measured_overfit(0.01)
-        _said = [lesson.md("overfit_measured", steps=f"{OVERFIT_STEPS:,}", train=shown(_plain[0]),
+        _said += [lesson.md("overfit_measured", steps=f"{OVERFIT_STEPS:,}", train=shown(_plain[0]),
                            test=shown(_plain[1]), best=shown(_plain[2]), best_step=_plain[3],
                            train_l2=shown(_l2[0]), test_l2=shown(_l2[1])),
                   lesson.readout(overfit_train=_plain[0], overfit_test=_plain[1], overfit_test_l2=_l2[1])]
-    mo.vstack([lesson.md("overfit"), measure, *_said,
+    mo.vstack([lesson.md("overfit"), *_said[:1], measure, *_said[1:],
                lesson.try_links(CANVAS, overfit={"data": "moons", **OVERFIT},
                                 overfit_l2={"data": "moons", **OVERFIT, "l2": "1e-2"},
                                 squared={"loss": "squared_error"},

@@ -64,6 +64,21 @@ def studied(steps: int, seed: int, run: bool):
     return STUDIES.get((steps, seed))
 
 
+# The unrolled picture and the bridge change with the length and the step, not with ρ or the weights: their
+# drawings are kept, so a move of the ρ slider does not build them again (0.07–0.2 s each, measured). Only the
+# drawings: a figure's CSV button belongs to the run of the cell that made it.
+@app.function
+@lru_cache(maxsize=32)
+def unrolled_drawing(lesson: Lesson, symbols: tuple[str, ...], chosen: int) -> tuple:
+    return draw.unrolled_chart(lesson, list(symbols), chosen)
+
+
+@app.function
+@lru_cache(maxsize=16)
+def paths_drawing(lesson: Lesson, steps: int) -> tuple:
+    return draw.paths_chart(lesson, rg.path_lengths(steps))
+
+
 @app.function
 def legend(lesson: Lesson, key: str) -> mo.Html:
     """A figure's legend in small type, written in Markdown so that its symbols are set as the text's are
@@ -132,7 +147,7 @@ def _(step_ui, ui):
 
 @app.cell
 def _(chosen, lesson, length, model, seed, symbols):
-    _chart, _rows, _data = draw.unrolled_chart(lesson, symbols, chosen)
+    _chart, _rows, _data = unrolled_drawing(lesson, tuple(symbols), chosen)
     _initial = rg.spectral_radius(rg.recurrent_blocks(study_lib.recurrent_model("rnn", seed))["W_hh"])
     _cell = count_of(model, "rnn.")
     mo.vstack([
@@ -253,7 +268,8 @@ def _(lesson, run_study, seed, ui):
             lesson.md("study_read", steps=steps, rnn=", ".join(map(str, _rnn)) or none,
                       gru=", ".join(map(str, _gru)) or none, learnt=f"{100 * LEARNT:.0f}",
                       seconds=f"{study.seconds:.0f}", seed=seed),
-            lesson.md("trained_intro", length=TRAINED_LENGTH),
+            lesson.md("trained_intro", length=TRAINED_LENGTH, rnn=_acc[("rnn", TRAINED_LENGTH)],
+                      gru=_acc[("gru", TRAINED_LENGTH)]),
             lesson.figure("trained", _gchart, _grows, datasets=_gdata),
             lesson.readout(trained_rnn_factor=_grads["rnn"].factor, trained_gru_factor=_grads["gru"].factor,
                            trained_gate_mean=float(_gates.mean()), trained_gate_max=float(_gates.max()),
@@ -272,7 +288,7 @@ def _(lesson, run_study, seed, ui):
 @app.cell
 def _(length, lesson, rnn):
     _bridge = min(length, MAX_BRIDGE)
-    _chart, _rows, _data = draw.paths_chart(lesson, rg.path_lengths(_bridge))
+    _chart, _rows, _data = paths_drawing(lesson, _bridge)
     mo.vstack([
         lesson.md("bridge_intro", n=_bridge, most=MAX_BRIDGE),
         lesson.figure("paths", _chart, _rows, datasets=_data),

@@ -225,7 +225,9 @@ function render({ model, el }) {
     const stride = Math.max(1, Math.ceil(history.length / 800));  // at most ~800 points per curve
     const drawn = history.filter((_, i) => i % stride === 0);
     const top = Math.max(0.1, ...drawn.flatMap((row) => [row[1], row[2]]).filter((v) => v !== null));
-    const X = (s) => CURVE.left + (last ? s / last : 0) * w, Y = (v) => CURVE.top + h - (Math.min(v, top) / top) * h;
+    // At least one step wide, so that step 0 alone (a fresh or rewound run) still has an axis.
+    const span = Math.max(last, 1);
+    const X = (s) => CURVE.left + (s / span) * w, Y = (v) => CURVE.top + h - (Math.min(v, top) / top) * h;
     ctx.strokeStyle = "#9ca3af";
     ctx.strokeRect(CURVE.left, CURVE.top, w, h);
     ctx.fillStyle = "#374151";
@@ -233,7 +235,8 @@ function render({ model, el }) {
     ctx.textAlign = "right";
     for (const v of ticks(0, top, 4)) ctx.fillText(label(v), CURVE.left - 4, Y(v) + 4);
     ctx.textAlign = "center";
-    for (const v of ticks(0, Math.max(last, 1), 4)) ctx.fillText(label(v), X(v), CURVE.top + h + 13);
+    // Steps are whole numbers: no 0.5 on this axis.
+    for (const v of ticks(0, span, 4).filter(Number.isInteger)) ctx.fillText(label(v), X(v), CURVE.top + h + 13);
     ctx.fillText(t.curve_x, CURVE.left + w / 2, CURVE.height - 4);
     ctx.textAlign = "left";
     ctx.fillText(t.curve_y, CURVE.left, 12);

@@ -253,6 +253,14 @@ function render({ model, el }) {
       ctx.strokeStyle = colourName;
       ctx.lineWidth = 1.5;
       ctx.stroke();
+      // A single step (a fresh or rewound run) is no line yet: show it as a dot.
+      const only = drawn.length === 1 ? drawn[0] : null;
+      if (only && only[column] !== null) {
+        ctx.beginPath();
+        ctx.arc(X(only[0]), Y(only[column]), 3, 0, 2 * Math.PI);
+        ctx.fillStyle = colourName;
+        ctx.fill();
+      }
     }
     ctx.setLineDash([]);
   }

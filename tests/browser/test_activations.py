@@ -99,7 +99,7 @@ def test_controls_redraw_the_figures_with_the_librarys_numbers_in_both_languages
     state = lab.query()
     numbers = {name: lab.value(name) for name in ("gap", "accuracy", "shrink")}
     page.get_by_role("link", name="English").first.click()
-    page.get_by_role("heading", name="Activation functions", exact=True).wait_for()
+    page.get_by_role("heading", name="Activation functions", exact=True).wait_for(timeout=60_000)  # a full load
     lab.settle()
     assert lab.query() == state | {"lang": "en"}
     assert {name: lab.value(name) for name in numbers} == numbers

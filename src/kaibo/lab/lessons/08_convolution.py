@@ -147,7 +147,7 @@ def _(lesson, pad, picture):
     mo.vstack([
         mo.hstack([lesson.figure("image", _chart, _data["image"], datasets=_data),
                    *([mo.vstack([lesson.md("pad_intro"), pad])] if drawing else [])],
-                  justify="start", gap=3, align="start"),
+                  justify="start", gap=3, align="start", widths=[3, 2] if drawing else None),  # else the CSV row wraps
         lesson.md("image_numbers", about=_about),
     ])
     return drawing, label, levels
@@ -294,7 +294,7 @@ def _(cnn, lesson, network):
     _weights = cnn.model.conv1.weight.data[:, 0]                       # (8, 3, 3)
     _biases = cnn.model.conv1.bias.data
     _kernels = {lesson.t("map.unit", k=k + 1, bias=shown(float(b))): w for k, (w, b) in enumerate(zip(_weights, _biases, strict=True))}
-    _chart, _data, _rows = draw.maps_chart(_kernels, columns=8, cell=26, digits=2)
+    _chart, _data, _rows = draw.maps_chart(_kernels, columns=8, cell=32, digits=2)  # "-0.044" fits a cell
     mo.vstack([
         lesson.md("cnn_intro", seed=network.value["seed"], train=f"{len(DIGITS.y_train):,}", seconds=about(cnn.seconds)),
         lesson.figure("kernels", _chart, _rows, datasets=_data),
@@ -313,7 +313,7 @@ def _(cnn, drawing, label, lesson, levels, mlp, network):
     _maps = {lesson.t("map.channel", k=k + 1): m for k, m in enumerate(_values)}
     # Sizes that keep a row of maps inside the page: 4 maps of 8 × 8, or 8 of 4 × 4 or 2 × 2, per row.
     _side = _values.shape[1]
-    _chart, _data, _rows = draw.maps_chart(_maps, columns=4 if _side == 8 else 8, cell={8: 24, 4: 24, 2: 30}[_side],
+    _chart, _data, _rows = draw.maps_chart(_maps, columns=4 if _side == 8 else 8, cell={8: 28, 4: 26, 2: 30}[_side],
                                            font=8, shared=True, digits=2)
     _pchart, _pdata, _prows = draw.probabilities_chart(lesson, {"cnn": traced["probs"][0], "mlp": _mlp_probs})
     _cnn_guess, _mlp_guess = int(traced["probs"][0].argmax()), int(_mlp_probs.argmax())

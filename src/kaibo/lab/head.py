@@ -8,7 +8,8 @@ The script does the two things that must happen in the browser, driven by data a
   The page mirrors its control values into the address as they change, so the controls survive the switch.
 - an address ending in `#id` (`lesson_url(…, anchor=…)`): bring that element into view. marimo draws the
   cells after the page has loaded, and each cell drawn above the element pushes it down, so the page is kept
-  at the element until nothing has changed for a second, or the learner scrolls, clicks or types first.
+  at the element until marimo has no cell running and nothing has changed for a second, or the learner
+  scrolls, clicks or types first.
 - `<button data-kaibo-finish="slug" data-todo="…" data-done="…">`: mark a lesson finished (or not), stored in
   localStorage under `kaibo.finished` (a JSON list of slugs). `<span data-kaibo-progress="slug">` is shown
   only when that lesson is finished (the home page's marks).
@@ -82,7 +83,13 @@ _SCRIPT = """
     const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (target) target.scrollIntoView({ block: "start" });
     clearTimeout(quiet);
-    quiet = setTimeout(stop, 1000);
+    quiet = setTimeout(settled, 1000);
+  };
+  // On a busy machine a cell may run for seconds without touching the page: while marimo still shows its
+  // loading indicator, the page is not finished, so keep following.
+  const settled = () => {
+    if (document.querySelector('[data-testid="loading-indicator"]')) quiet = setTimeout(settled, 1000);
+    else stop();
   };
   window.addEventListener("storage", paint);
   new MutationObserver(() => { paint(); arrive(); }).observe(document, { childList: true, subtree: true });

@@ -11,7 +11,7 @@ import re
 from playwright.sync_api import expect
 
 from kaibo.i18n import t
-from kaibo.lab.exhibits import shown
+from kaibo.lab.exhibits import percent, shown
 from kaibo.models.linear_collapse import collapse_gap
 from kaibo.train import activation_study as study
 from tests.browser.lab import Lab
@@ -23,10 +23,6 @@ COLLAPSE, FUNCTIONS, SEPARATE, GRADIENTS, SLOPES, GAINS = range(6)
 
 def lesson(key: str, lang: str, **args: object) -> str:
     return t(f"{SLUG}.{key}", lang, **args)
-
-
-def percent(x: float) -> str:
-    return f"{100 * x:.1f}%"
 
 
 def shows_collapse(lab: Lab, shape: str, layers: int) -> None:

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from kaibo.data.toy2d import make_points
 from kaibo.i18n import t
-from kaibo.lab.exhibits import shown
+from kaibo.lab.exhibits import percent, shown
 from kaibo.train import bias_free_network as network
 from kaibo.train.logistic_neuron import train_neuron
 from kaibo.train.origin_line import best_through_origin
@@ -21,10 +21,6 @@ SLUG = "bias"
 
 def lesson(key: str, lang: str, **args: object) -> str:
     return t(f"{SLUG}.{key}", lang, **args)
-
-
-def percent(x: float) -> str:
-    return f"{100 * x:.1f}%"
 
 
 def shows_neurons(lab: Lab, shift: tuple[float, float], step: int, steps: int = 200) -> None:

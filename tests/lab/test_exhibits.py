@@ -5,7 +5,7 @@ import inspect
 import pytest
 
 from kaibo.lab import exhibits
-from kaibo.lab.exhibits import shown, tex
+from kaibo.lab.exhibits import about, percent, shown, tex
 from kaibo.train import descent
 
 
@@ -34,3 +34,14 @@ def test_the_code_pane_reads_a_source_once(monkeypatch: pytest.MonkeyPatch) -> N
     assert first[0] == inspect.getsource(descent.walk) and first[1] == inspect.getsourcelines(descent.walk)[1]
     monkeypatch.setattr(inspect, "getsourcelines", lambda obj: (["edited\n"], 1))
     assert exhibits.source(descent.walk) == first
+
+
+@pytest.mark.parametrize(("value", "text"), [(0.8571, "85.7%"), (1.0, "100.0%"), (0.0, "0.0%"),
+                                             (float("nan"), "–"), (float("inf"), "–")])
+def test_percent(value: float, text: str) -> None:
+    assert percent(value) == text
+
+
+@pytest.mark.parametrize(("value", "text"), [(128.7, "130"), (5.249, "5.2"), (0.7151, "0.72"), (2.0, "2")])
+def test_about(value: float, text: str) -> None:
+    assert about(value) == text

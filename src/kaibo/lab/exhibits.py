@@ -21,6 +21,7 @@ import csv
 import inspect
 import io
 import json
+import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import cache
 from html import escape
@@ -161,6 +162,16 @@ def shown(value: object) -> str:
         mantissa, _, exponent = f"{value:.4g}".partition("e")
         return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}" if exponent else mantissa
     return str(value)
+
+
+def percent(fraction: float) -> str:
+    """A fraction as a percentage with one decimal: 0.8571 → "85.7%"; "–" when there is nothing to measure."""
+    return f"{100 * fraction:.1f}%" if math.isfinite(fraction) else "–"
+
+
+def about(x: float) -> str:
+    """Two significant digits, for a number the text calls "about" (a time, a ratio): 130, 5.2, 0.72."""
+    return f"{float(f'{x:.2g}'):g}"
 
 
 def tex(x: float) -> str:

@@ -34,7 +34,7 @@ import numpy as np
 import traitlets
 
 from kaibo.errors import KaiboError
-from kaibo.lab.exhibits import shown
+from kaibo.lab.exhibits import percent, shown
 from kaibo.train.live_training import LiveTraining
 
 HERE = Path(__file__).parent
@@ -148,11 +148,6 @@ def encode_grid(probabilities: np.ndarray) -> str:
     p = np.asarray(probabilities, dtype=np.float64).ravel()
     cells = np.where(np.isfinite(p), np.round(np.clip(np.nan_to_num(p), 0, 1) * 254), NAN_BYTE)
     return base64.b64encode(cells.astype(np.uint8).tobytes()).decode("ascii")
-
-
-def percent(fraction: float) -> str:
-    """0.8571 → "85.7%"; "–" when there is nothing to measure."""
-    return f"{100 * fraction:.1f}%" if math.isfinite(fraction) else "–"
 
 
 def _finite(value: float) -> float | None:

@@ -21,7 +21,7 @@ with app.setup:
     from kaibo.data import load_bmi_progression
     from kaibo.data.datasets import load_digits_split
     from kaibo.lab.controls import Choice, LogSlider, Slider
-    from kaibo.lab.exhibits import shown, tex
+    from kaibo.lab.exhibits import about, shown, tex
     from kaibo.lab.figures import mini_batches as draw
     from kaibo.lab.figures.gradient_descent import off_map
     from kaibo.lab.page import Lesson
@@ -80,12 +80,6 @@ def points(x: float) -> float:
 @app.function
 def percent(x: float) -> str:
     return f"{points(x):.1f}%"
-
-
-@app.function
-def about(x: float) -> str:
-    """Two significant digits, for a number the text calls "about" (a time, a ratio): 130, 5.2, 0.72."""
-    return f"{float(f'{x:.2g}'):g}"
 
 
 @app.cell

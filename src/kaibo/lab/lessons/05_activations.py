@@ -23,7 +23,7 @@ with app.setup:
     import numpy as np
 
     from kaibo.lab.controls import Choice, LogSlider, Slider
-    from kaibo.lab.exhibits import shown, tex
+    from kaibo.lab.exhibits import percent, shown, tex
     from kaibo.lab.figures import activations as draw
     from kaibo.lab.page import Lesson
     from kaibo.models.linear_collapse import collapse, collapse_gap
@@ -51,11 +51,6 @@ def matrix(m: np.ndarray) -> str:
     rows = np.atleast_2d(m) if m.ndim == 2 else m[:, None]
     body = r" \\ ".join(" & ".join(("-" if v < 0 else "") + tex(abs(float(v))) for v in row) for row in rows)
     return rf"\begin{{pmatrix}} {body} \end{{pmatrix}}"
-
-
-@app.function
-def percent(x: float) -> str:
-    return f"{100 * x:.1f}%"
 
 
 @app.function

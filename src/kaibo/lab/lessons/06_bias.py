@@ -24,7 +24,7 @@ with app.setup:
     from kaibo.data import load_bmi_progression
     from kaibo.data.toy2d import grid_around, make_points
     from kaibo.lab.controls import Choice, LogSlider, Slider
-    from kaibo.lab.exhibits import shown, tex
+    from kaibo.lab.exhibits import percent, shown, tex
     from kaibo.lab.figures import bias as draw
     from kaibo.lab.page import Lesson
     from kaibo.train import bias_free_network as network
@@ -88,11 +88,6 @@ def networks(data: str, activation: str) -> tuple:
     return points, {name: network.train_on_points(points, activation=activation, bias=name == "with",
                                                   hidden=NET_HIDDEN, steps=NET_STEPS, lr=NET_LR, seed=SEED)
                     for name in ("without", "with")}
-
-
-@app.function
-def percent(x: float) -> str:
-    return f"{100 * x:.1f}%"
 
 
 @app.cell

@@ -26,7 +26,7 @@ with app.setup:
     from kaibo.errors import InputError
     from kaibo.lab.controls import Choice, Slider, Text
     from kaibo.lab.digit_pad import DigitPad, decode, encode
-    from kaibo.lab.exhibits import shown, tex
+    from kaibo.lab.exhibits import about, percent, shown, tex
     from kaibo.lab.figures import convolution as draw
     from kaibo.lab.page import Lesson, address
     from kaibo.models import image_kernels, kernel_sliding, parameter_count
@@ -64,17 +64,6 @@ def times_tex(x: float, w: float) -> str:
     product = x * w
     sign = "-" if product < 0 else ""
     return rf"{tex(x)} \times {tex(w)} = {sign}{tex(abs(product))}"
-
-
-@app.function
-def percent(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
-@app.function
-def about(x: float) -> str:
-    """Two significant digits, for a number the text calls "about" (a time, a ratio): 2.3, 0.21, 11."""
-    return f"{float(f'{x:.2g}'):g}"
 
 
 @app.cell

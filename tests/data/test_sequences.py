@@ -8,7 +8,7 @@ import pytest
 
 from kaibo.data.sequences import DIGITS, LETTERS, VOCAB, first_letter_sequences, spell
 from kaibo.errors import InputError
-from kaibo.models.char_rnn import IGNORE
+from kaibo.models.token_ids import IGNORE
 
 
 @pytest.mark.parametrize(("count", "length"), [(1, 1), (3, 2), (200, 40)])

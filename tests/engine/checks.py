@@ -18,9 +18,20 @@ import torch
 import kaibo.engine.functional as KF
 from kaibo.engine import Tensor, cat, stack, where
 from kaibo.engine.gradcheck import ATOL, RTOL, H, numerical_gradient
+from kaibo.engine.nn.positions import rotate_pairs
 
-KAIBO = SimpleNamespace(name="kaibo", F=KF, cat=cat, stack=stack, where=where, tensor=Tensor)
-TORCH = SimpleNamespace(name="torch", F=torch.nn.functional, tensor=torch.tensor)
+
+def torch_rotate_pairs(x: torch.Tensor, cos: np.ndarray, sin: np.ndarray) -> torch.Tensor:
+    """RoPE as in the RoFormer paper, columns (2i, 2i+1) turned as a pair, in plain torch ops."""
+    cos, sin = (torch.tensor(a, dtype=x.dtype) for a in (cos, sin))
+    pairs = x.unflatten(-1, (-1, 2))
+    quarter_turn = torch.stack((-pairs[..., 1], pairs[..., 0]), dim=-1).flatten(-2)
+    return x * cos + quarter_turn * sin
+
+
+KAIBO = SimpleNamespace(name="kaibo", F=KF, cat=cat, stack=stack, where=where, tensor=Tensor,
+                        rotate_pairs=rotate_pairs)
+TORCH = SimpleNamespace(name="torch", F=torch.nn.functional, tensor=torch.tensor, rotate_pairs=torch_rotate_pairs)
 TORCH.cat, TORCH.stack, TORCH.where = torch.cat, torch.stack, torch.where
 
 # float64 agrees to rounding error; float32 to what its 24-bit mantissa allows after a few ops.

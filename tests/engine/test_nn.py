@@ -12,23 +12,26 @@ import pytest
 import torch
 
 from kaibo.engine import Tensor, manual_seed, nn
-from tests.engine.checks import KAIBO, TOLERANCE, TORCH, gradcheck
+from kaibo.engine.nn.positions import rotary_angles
+from tests.engine.checks import KAIBO, TOLERANCE, TORCH, gradcheck, torch_rotate_pairs
 
 
 class TorchCausalSelfAttention(torch.nn.Module):
     """nanoGPT's causal self-attention in plain torch ops: the twin kaibo's module is held to."""
 
-    def __init__(self, n_embd: int, n_head: int, dropout: float = 0.0, bias: bool = True) -> None:
+    def __init__(self, n_embd: int, n_head: int, dropout: float = 0.0, bias: bool = True, rope: bool = False) -> None:
         super().__init__()
         self.c_attn = torch.nn.Linear(n_embd, 3 * n_embd, bias=bias)
         self.c_proj = torch.nn.Linear(n_embd, n_embd, bias=bias)
-        self.n_head = n_head
+        self.n_head, self.rope = n_head, rope
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, T, C = x.shape
         H, D = self.n_head, C // self.n_head
         q, k, v = self.c_attn(x).split(C, dim=2)  # 3 × (B, T, C)
         q, k, v = (t.view(B, T, H, D).transpose(1, 2) for t in (q, k, v))  # (B, H, T, D)
+        if self.rope:
+            q, k = (torch_rotate_pairs(t, *rotary_angles(T, D)) for t in (q, k))
         att = q @ k.transpose(-2, -1) / math.sqrt(D)  # (B, H, T, T)
         future = torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)
         att = torch.softmax(att.masked_fill(future, float("-inf")), dim=-1)
@@ -87,6 +90,7 @@ MODULES = [
     ("attention no bias", lambda nn: nn.CausalSelfAttention(8, 4, bias=False), normal((3, 6, 8)), None),
     ("attention dropout, eval", lambda nn: nn.CausalSelfAttention(8, 2, dropout=0.5).eval(), normal((2, 4, 8)), None),
     ("attention T=1", lambda nn: nn.CausalSelfAttention(6, 3), normal((2, 1, 6)), None),
+    ("attention RoPE", lambda nn: nn.CausalSelfAttention(8, 2, rope=True), normal((2, 5, 8)), None),
     ("composed block → cross_entropy", block, normal((2, 5, 8)), next_token_loss),
     ("Conv2d", lambda nn: nn.Conv2d(3, 4, 3), normal((2, 3, 6, 5)), None),
     (

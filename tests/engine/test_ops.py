@@ -13,6 +13,7 @@ import torch
 
 import kaibo.engine.functional as F
 from kaibo.engine import Tensor, manual_seed
+from kaibo.engine.nn.positions import rotary_angles
 from tests.engine.checks import (
     KAIBO,
     TORCH,
@@ -233,6 +234,9 @@ ROWS = [
         lambda lib, x: lib.F.max_pool2d(x, (2, 3), stride=(1, 2)),
         distinct(2, 2, 4, 7),
     ),
+    # RoPE: queries or keys (B, H, T, D) turned pair by pair by their position's angles
+    row("rotate_pairs (RoPE)", lambda lib, x: lib.rotate_pairs(x, *rotary_angles(5, 6)), (2, 3, 5, 6)),
+    row("rotate_pairs base 10", lambda lib, x: lib.rotate_pairs(x, *rotary_angles(4, 2, 10.0)), strided(1, 4, 2)),
 ]
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from kaibo.errors import InputError
-from kaibo.models.char_rnn import IGNORE
+from kaibo.models.token_ids import IGNORE
 
 LETTERS = "ABCD"
 DIGITS = "0123456789"

@@ -20,9 +20,9 @@ from kaibo.engine.joins import stack
 from kaibo.engine.nn.recurrent import rnn_cell
 from kaibo.engine.random import generator
 from kaibo.errors import InputError
+from kaibo.models.token_ids import IGNORE, check_ids, check_targets
 
 CELLS = ("rnn", "gru")
-IGNORE = -100   # a target of -100 adds nothing to the loss (F.cross_entropy's ignore_index)
 
 
 class CharRNN(nn.Module):
@@ -89,24 +89,12 @@ class CharRNN(nn.Module):
             states.append(h)
         return states
 
-    def _check_ids(self, ids: object, name: str = "ids") -> np.ndarray:
-        array = np.asarray(ids.data if isinstance(ids, Tensor) else ids)
-        if array.ndim != 2 or 0 in array.shape:
-            raise InputError("char_rnn.error.ids_shape", name=name, got=str(array.shape))
-        if array.dtype.kind not in "iu":
-            raise InputError("char_rnn.error.ids_dtype", name=name, got=str(array.dtype))
-        kept = array[array != IGNORE] if name == "targets" else array
-        if kept.size and (kept.min() < 0 or kept.max() >= self.vocab_size):
-            raise InputError("char_rnn.error.ids_range", name=name, low=int(kept.min()), high=int(kept.max()),
-                             last=self.vocab_size - 1)
-        return array.astype(np.int64)
-
     def _h0(self, batch: int) -> Tensor:
         return Tensor(np.zeros((batch, self.hidden_size), dtype=self.head.weight.dtype))
 
     def forward(self, ids: np.ndarray | Tensor) -> Tensor:
         """ids (B, T) → logits (B, T, V) for the id that follows each position."""
-        ids = self._check_ids(ids)
+        ids = check_ids(ids, self.vocab_size)
         x = self.embed(ids)                                          # (B, T, C)
         hidden = stack(self._states(x, self._h0(len(ids))), dim=1)   # (B, T, H)
         return self.head(hidden)                                     # (B, T, V)
@@ -119,11 +107,9 @@ class CharRNN(nn.Module):
 
     def trace(self, ids: np.ndarray | Tensor, targets: np.ndarray | Tensor | None = None) -> dict[str, np.ndarray]:
         """Every intermediate by name (see the class docstring), batch axis first, in forward order."""
-        ids = self._check_ids(ids)
+        ids = check_ids(ids, self.vocab_size)
         if targets is not None:
-            targets = self._check_ids(targets, "targets")
-            if targets.shape != ids.shape:
-                raise InputError("char_rnn.error.targets_shape", got=str(targets.shape), expected=str(ids.shape))
+            targets = check_targets(targets, ids, self.vocab_size)
         with contextlib.nullcontext() if targets is not None else grad_mode.no_grad():
             x = self.embed(ids)                                      # (B, T, C)
             h0 = self._h0(len(ids)).requires_grad_(targets is not None)
@@ -152,7 +138,7 @@ class CharRNN(nn.Module):
 
     def generate(self, ids: np.ndarray, steps: int, temperature: float = 1.0, seed: int | None = None) -> np.ndarray:
         """ids (B, T) followed by `steps` sampled ids: (B, T + steps). temperature 0 picks the most likely."""
-        ids = self._check_ids(ids)
+        ids = check_ids(ids, self.vocab_size)
         if not np.isfinite(temperature) or temperature < 0:
             raise InputError("char_rnn.error.temperature", got=repr(temperature))
         rng = np.random.default_rng(seed) if seed is not None else generator()

@@ -91,3 +91,29 @@ def test_japanese_morphemes() -> None:
     split = morphemes("猫が好きです。")
     assert [m.surface for m in split] == ["猫", "が", "好き", "です", "。"]
     assert [m.part_of_speech for m in split][:2] == ["名詞", "助詞"]
+
+
+def reference_tokens_per_character(text: str, vocab_size: int, use_regex: bool) -> float:
+    """The `tokenizers` library's byte-level BPE trained on the same text with the same vocabulary size."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    reference = Tokenizer(models.BPE())
+    reference.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=use_regex)
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+                                  show_progress=False)
+    reference.train_from_iterator([text], trainer)
+    assert reference.get_vocab_size() == vocab_size
+    return len(reference.encode(text).ids) / len(text)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("how", ["none", "gpt2"])
+def test_compression_is_within_three_percent_of_the_tokenizers_library(lang: str, how: str) -> None:
+    from kaibo.text.corpus import generate_corpus
+
+    text = generate_corpus(sentences=1000).text(lang)
+    ours = BPETokenizer.train(text, 600, how)
+    assert ours.vocab_size == 600
+    ratio = len(ours.encode(text)) / len(text)
+    reference = reference_tokens_per_character(text, 600, use_regex=how == "gpt2")
+    assert abs(ratio / reference - 1) < 0.03, (ratio, reference)

@@ -1,13 +1,14 @@
-"""The `kaibo` command: one subcommand per entry point of shared/DESIGN.md (`kaibo lab` for now).
+"""The `kaibo` command: one subcommand per entry point of shared/DESIGN.md (`kaibo lab`, `train`, `generate`).
 
 Everything the command prints comes from the catalogue, in the user's language: `--lang` when given
 (it is read before the parser is built, so `kaibo lab --lang ja --help` is in Japanese), else KAIBO_LANG,
 else the locale, else English. A `KaiboError` becomes one translated line on stderr and a non-zero exit
 status (2 for input the user can correct, 1 for anything else), never a traceback.
 
-Adding a command: write `_add_<name>(commands, lang)` that adds its parser with `_options(...)` and
-sets `run=` to a function `(args, lang) -> int`, and list it in `COMMANDS`. Heavy imports (marimo, the
-models) go inside `run`, so `kaibo --help` stays instant.
+Adding a command: write `add(commands, lang)` in `kaibo/commands/<name>.py` that adds its parser with
+`options(...)` and sets `run=` to a function `(args, lang) -> int`, and list it in `_commands`. Heavy imports
+(marimo, the models) go inside `run`, so `kaibo --help` stays instant. Numbers are read as text and checked
+by `whole`/`number` below, so a wrong value gets our translated message instead of argparse's English one.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, t("cli.error", self.lang, message=message) + "\n")
 
 
-def _options(parser: _Parser, lang: str) -> argparse._ArgumentGroup:
+def options(parser: _Parser, lang: str) -> argparse._ArgumentGroup:
     """The parser's group of options, titled in `lang`, already holding a translated -h/--help."""
     group = parser.add_argument_group(t("cli.options", lang))
     group.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
@@ -58,7 +59,7 @@ def _options(parser: _Parser, lang: str) -> argparse._ArgumentGroup:
 def _add_lab(commands: argparse._SubParsersAction, lang: str) -> None:
     parser = commands.add_parser("lab", help=t("cli.lab.help", lang), description=t("cli.lab.help", lang),
                                  lang=lang)
-    group = _options(parser, lang)
+    group = options(parser, lang)
     # --port and --lang are read as text and checked by us: a wrong value gets our translated message.
     group.add_argument("--port", metavar="N", help=t("cli.lab.port", lang))
     group.add_argument("--host", metavar="ADDR", default="127.0.0.1", help=t("cli.lab.host", lang))
@@ -68,14 +69,42 @@ def _add_lab(commands: argparse._SubParsersAction, lang: str) -> None:
     parser.set_defaults(run=_run_lab)
 
 
-COMMANDS: Sequence[Callable[[argparse._SubParsersAction, str], None]] = (_add_lab,)
+def whole(value: str | None, option: str, minimum: int = 1) -> int | None:
+    """`value` of `option` as a whole number ≥ minimum (None stays None), or a translated InputError."""
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        raise InputError("cli.error_whole", option=option, got=value, minimum=minimum)
+    return number
+
+
+def number(value: str | None, option: str) -> float | None:
+    """`value` of `option` as a finite number (None stays None), or a translated InputError."""
+    if value is None:
+        return None
+    try:
+        result = float(value)
+    except ValueError:
+        result = float("nan")
+    if result != result or result in (float("inf"), float("-inf")):
+        raise InputError("cli.error_number", option=option, got=value)
+    return result
+
+
+def _commands() -> Sequence[Callable[[argparse._SubParsersAction, str], None]]:
+    from kaibo.commands import generate, train  # light modules: their heavy imports wait for `run`
+    return (_add_lab, train.add, generate.add)
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:
     parser = _Parser(prog="kaibo", description=t("cli.description", lang), lang=lang)
-    _options(parser, lang)
+    options(parser, lang)
     commands = parser.add_subparsers(title=t("cli.commands", lang), metavar="<command>", dest="command")
-    for add in COMMANDS:
+    for add in _commands():
         add(commands, lang)
     return parser
 
@@ -102,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    args.argv = argv                                # what was typed, for records of how a result was made
     try:
         return args.run(args, lang)
     except KaiboError as error:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+from kaibo.atomic import make_ordinary
 from kaibo.errors import CheckpointError
 
 VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥", "\r": "␍"}
@@ -118,6 +119,7 @@ def save_tokenizer(tokenizer: Tokenizer, path: str | os.PathLike) -> Path:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     with os.fdopen(handle, "w", encoding="utf-8") as file:
         json.dump(tokenizer.to_dict(), file, ensure_ascii=False)
+    make_ordinary(temporary)
     os.replace(temporary, path)
     return path
 

@@ -19,6 +19,7 @@ import numpy as np
 from safetensors import SafetensorError, safe_open
 from safetensors.numpy import load_file, save_file
 
+from kaibo.atomic import make_ordinary
 from kaibo.engine.nn import Module
 from kaibo.errors import CheckpointError
 
@@ -36,6 +37,7 @@ def save_state_dict(state_dict: Mapping[str, np.ndarray], path: str | os.PathLik
     os.close(handle)
     try:
         save_file(arrays, temporary, metadata=dict(metadata) if metadata else None)
+        make_ordinary(temporary)
         os.replace(temporary, path)          # the rename is atomic: readers see the old file or the new one
     finally:
         if os.path.exists(temporary):

@@ -50,6 +50,8 @@ browser: $(VENV)/.test browser-deps
 
 bench: $(VENV)/.bench
 	$(BIN)/python bench/engine_vs_torch.py
+	$(BIN)/python bench/gpt_step.py
+	$(BIN)/python bench/shakespeare_gpt.py
 	$(BIN)/python bench/value_vs_micrograd.py
 
 # The bundled checkpoints (src/kaibo/checkpoints/{ja,en}): the commands are recorded in each record.json.

@@ -16,8 +16,6 @@ import argparse
 import cProfile
 import math
 import pstats
-import statistics
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -30,6 +28,7 @@ from kaibo.engine import Tensor, manual_seed, nn, optim
 from kaibo.engine import functional as F
 from kaibo.models.char_rnn import CharRNN
 from kaibo.models.digit_cnn import DigitCNN
+from timing import race
 
 # ---- the two networks, written once in each library ----------------------------------------------------
 
@@ -186,19 +185,6 @@ def torch_step(model: tnn.Module, inputs: np.ndarray, targets: np.ndarray) -> Ca
     return step
 
 
-def race(steps: dict[str, Callable[[], float]], repeats: int) -> tuple[dict[str, float], dict[str, list[float]]]:
-    """Median seconds per step of each, run in turn so that noise hits all of them alike; and the losses of
-    the first three steps, which must agree if both sides really compute the same thing."""
-    losses = {name: [step() for _ in range(3)] for name, step in steps.items()}   # also warms caches
-    times: dict[str, list[float]] = {name: [] for name in steps}
-    for _ in range(repeats):
-        for name, step in steps.items():
-            start = time.perf_counter()
-            step()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(ts) for name, ts in times.items()}, losses
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=30)
@@ -236,9 +222,9 @@ def main() -> None:
             "torch": torch_step(torch_cnn, digit_images, digit_labels)},
         **char_rnn_cases(rng),
     }
-    print(f"median time of one training step (forward, backward, AdamW), {args.steps} steps each, alternating")
+    print(f"median time of one training step (forward, backward, AdamW), {args.steps} steps each, in alternating blocks (bench/timing.py)")
     for name, steps in cases.items():
-        medians, losses = race(steps, args.steps)
+        medians, losses = race(steps, rounds=max(1, args.steps // 6))
         extra = "".join(f", {k} {v * 1e3:.2f} ms" for k, v in medians.items() if k not in ("kaibo", "torch"))
         print(f"  {name}: kaibo {medians['kaibo'] * 1e3:.2f} ms, torch {medians['torch'] * 1e3:.2f} ms{extra}"
               f"  →  kaibo/torch = {medians['kaibo'] / medians['torch']:.2f}×")

@@ -3,7 +3,8 @@
 The step is what `kaibo train` does: forward, cross-entropy, backward, gradient clipping at 1.0, AdamW.
 The model is nanoGPT's "baby GPT" on characters (n_layer 4, n_head 4, n_embd 128, block 64, batch 12,
 vocab 65, no dropout); PyTorch gets kaibo's initial weights by name (kaibo.torch.gpt.TorchGPT) and runs on
-the CPU with 2 threads, float32 both. The two are timed alternately, so machine noise hits both alike; the
+the CPU with 2 threads, float32 both. The two are timed in alternating blocks (bench/timing.py says why not
+step by step), so machine noise hits both alike; the
 medians and their ratio kaibo / PyTorch are printed (goal ≤ 1.3×), with the losses of the first steps (they
 must agree), the split of kaibo's step into its phases, and where its time goes by function.
 
@@ -28,6 +29,7 @@ from kaibo.models.gpt import GPT
 from kaibo.models.gpt_config import GPTConfig
 from kaibo.torch.gpt import TorchGPT
 from kaibo.train.language_model import TrainSettings, make_optimizer
+from timing import race
 
 CONFIG = GPTConfig(vocab_size=65, block_size=64, n_layer=4, n_head=4, n_embd=128)
 BATCH = 12
@@ -84,19 +86,10 @@ def main() -> None:
     phases: dict[str, list[float]] = {"forward + loss": [], "backward": [], "clip + AdamW": []}
     steps = {"kaibo": kaibo_step(model, x, y, phases), "torch": torch_step(twin, x, y)}
 
-    losses = {name: [step() for _ in range(3)] for name, step in steps.items()}     # also warms caches
-    times: dict[str, list[float]] = {name: [] for name in steps}
-    for values in phases.values():
-        values.clear()
-    for _ in range(args.steps):
-        for name, step in steps.items():
-            start = time.perf_counter()
-            step()
-            times[name].append(time.perf_counter() - start)
-    medians = {name: statistics.median(ts) for name, ts in times.items()}
+    medians, losses = race(steps, rounds=max(1, args.steps // 6))
     print(f"GPT training step (n_layer {CONFIG.n_layer}, n_head {CONFIG.n_head}, n_embd {CONFIG.n_embd}, "
           f"block {CONFIG.block_size}, batch {BATCH}, vocab {CONFIG.vocab_size}; {model.num_parameters():,} "
-          f"parameters), median of {args.steps}, alternating:")
+          f"parameters), medians in alternating blocks:")
     print(f"  kaibo {medians['kaibo'] * 1e3:.1f} ms, torch {medians['torch'] * 1e3:.1f} ms  →  "
           f"kaibo/torch = {medians['kaibo'] / medians['torch']:.2f}×")
     print("  losses of the first 3 steps: " + "; ".join(

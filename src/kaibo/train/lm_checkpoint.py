@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -49,6 +50,13 @@ def bundled_path(name: str) -> Path:
     if name not in BUNDLED:
         raise InputError("lm_checkpoint.error.bundled", name=name, known=", ".join(f"bundled:{b}" for b in BUNDLED))
     return Path(str(resources.files("kaibo") / "checkpoints" / name))
+
+
+@cache
+def bundled_checkpoint(lang: str) -> Checkpoint:
+    """The bundled checkpoint in `lang`, loaded once per process and shared (the lessons read it, never
+    train it)."""
+    return load_checkpoint(f"bundled:{lang}")
 
 
 def resolve(spec: str | os.PathLike) -> Path:

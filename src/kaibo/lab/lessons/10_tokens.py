@@ -26,7 +26,7 @@ with app.setup:
     from kaibo.text import token_study
     from kaibo.text.bpe import BPETokenizer, bpe_training_steps
     from kaibo.text.corpus import generate_corpus
-    from kaibo.train.lm_checkpoint import load_checkpoint
+    from kaibo.train.lm_checkpoint import bundled_checkpoint
 
     SLUG = "tokens"
     SIZES = (256, 300, 350, 400, 500, 600, 700, 800, 900)
@@ -39,17 +39,10 @@ with app.setup:
 
 @app.function
 @cache
-def bundled(lang: str):
-    """The bundled checkpoint in `lang` (model, tokenizer, record), loaded once."""
-    return load_checkpoint(f"bundled:{lang}")
-
-
-@app.function
-@cache
 def untrained_embedding(lang: str) -> np.ndarray:
     """The embedding matrix the same GPT starts from before training (seed 0)."""
     manual_seed(0)
-    return GPT(bundled(lang).model.config).transformer.wte.weight.data
+    return GPT(bundled_checkpoint(lang).model.config).transformer.wte.weight.data
 
 
 @app.function
@@ -109,7 +102,7 @@ def _(lesson, reset, ui):
 def _(ui):
     lang = ui.value["model"]
     text = ui.value["text"]
-    checkpoint = bundled(lang)
+    checkpoint = bundled_checkpoint(lang)
     char_tokenizer = checkpoint.tokenizer
     corpus_bpe = token_study.corpus_bpe(lang)
     vocab = min(int(ui.value["vocab"]), corpus_bpe.vocab_size)

@@ -25,7 +25,7 @@ with app.setup:
     from kaibo.train import next_token_study as study
     from kaibo.train.generation import Sampling, generate, next_token_probs
     from kaibo.train.language_model import split_ids
-    from kaibo.train.lm_checkpoint import load_checkpoint
+    from kaibo.train.lm_checkpoint import bundled_checkpoint
 
     SLUG = "next_token"
     STEPS = 40                  # tokens generated step by step
@@ -36,16 +36,10 @@ with app.setup:
 
 
 @app.function
-@cache
-def bundled(lang: str):
-    return load_checkpoint(f"bundled:{lang}")
-
-
-@app.function
 @lru_cache(maxsize=16)
 def greedy_text(lang: str, prompt: str) -> tuple:
     """Greedy decoding for GREEDY_TOKENS tokens (≈ 2 s), and the loop it ends in."""
-    checkpoint = bundled(lang)
+    checkpoint = bundled_checkpoint(lang)
     ids, _ = generate(checkpoint.model, checkpoint.tokenizer.encode(prompt), GREEDY_TOKENS, Sampling(0.0))
     return ids, study.find_loop(ids, min_repeats=2)
 
@@ -54,7 +48,7 @@ def greedy_text(lang: str, prompt: str) -> tuple:
 @lru_cache(maxsize=32)
 def sampled(lang: str, prompt: str, temperature: float, top_k: int | None, top_p: float | None, seed: int,
             count: int) -> tuple:
-    checkpoint = bundled(lang)
+    checkpoint = bundled_checkpoint(lang)
     return generate(checkpoint.model, checkpoint.tokenizer.encode(prompt), count,
                     Sampling(temperature, top_k, top_p), seed=seed, show=SHOWN_CANDIDATES)
 
@@ -69,7 +63,7 @@ def corpus_text(lang: str) -> str:
 @cache
 def race(lang: str):
     """The two small GPTs trained on the corpus in `lang`, one per loss (≈ 4 s)."""
-    checkpoint = bundled(lang)
+    checkpoint = bundled_checkpoint(lang)
     ids = np.array(checkpoint.tokenizer.encode(corpus_text(lang)))
     train, val = split_ids(ids, 32)
     return study.loss_race(train, val, checkpoint.tokenizer.vocab_size)
@@ -121,7 +115,7 @@ def _(lesson, reset, ui):
 @app.cell
 def _(lesson, ui):
     lang = ui.value["model"]
-    checkpoint = bundled(lang)
+    checkpoint = bundled_checkpoint(lang)
     tokenizer = checkpoint.tokenizer
     unknown = tokenizer.unknown(ui.value["prompt"])
     prompt = "".join(ch for ch in ui.value["prompt"] if ch not in unknown) or checkpoint.record["prompt"]

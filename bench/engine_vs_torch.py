@@ -222,7 +222,8 @@ def main() -> None:
             "torch": torch_step(torch_cnn, digit_images, digit_labels)},
         **char_rnn_cases(rng),
     }
-    print(f"median time of one training step (forward, backward, AdamW), {args.steps} steps each, in alternating blocks (bench/timing.py)")
+    print(f"median time of one training step (forward, backward, AdamW), {args.steps} steps each, "
+          "in alternating blocks (bench/timing.py)")
     for name, steps in cases.items():
         medians, losses = race(steps, rounds=max(1, args.steps // 6))
         extra = "".join(f", {k} {v * 1e3:.2f} ms" for k, v in medians.items() if k not in ("kaibo", "torch"))

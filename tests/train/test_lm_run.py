@@ -118,7 +118,7 @@ def test_unknown_places_are_refused() -> None:
     (lambda: settings_from("huge", {}), "train.error.preset"),
     (lambda: train_tokenizer("words", "abc"), "train.error.tokenizer"),
     (lambda: training_text(corpus="fr"), "train.error.corpus"),
-    (lambda: start_run(ENGLISH, train_tokenizer("char", ENGLISH.text), *settings_from("tiny", {"n_head": 3})),
+    (lambda: start_run(ENGLISH, train_tokenizer("char", ENGLISH.text), *settings_from("tiny", {"n_head": 3}), []),
      "gpt.error.heads"),
 ])
 def test_bad_choices_are_refused(call, key) -> None:

@@ -139,11 +139,17 @@ def _(checkpoint, lang, lesson, prompt, sampling, tokenizer, top_k, top_p, ui, u
     _chart, _rows, _data = draw.distribution_chart(lesson, labels, [float(raw[i]) for i in best],
                                                    [float(adjusted[i]) for i in best],
                                                    tokenizer.token_label(step.chosen))
-    _lines = "\n".join(
-        f"| {n} | {tokenizer.token_label(ids[len(ids) - STEPS + n - 2])} | "
-        + " ".join(f"{tokenizer.token_label(c)} {shown(p)}" for c, p in s.candidates[:4])
-        + f" | **{tokenizer.token_label(s.chosen)}** | {shown(s.probability)} |"
-        for n, s in enumerate(steps[:12], start=1))
+    _first = len(ids) - STEPS                     # where the generated part starts
+    _block = checkpoint.model.config.block_size
+    _table = []
+    for _n, _s in enumerate(steps[:12], start=1):
+        _seen = ids[:_first + _n - 1][-_block:]
+        _own = next_token_probs(checkpoint.model(np.array([_seen]))[0, -1].data, Sampling(1.0))
+        _top = np.argsort(-_own, kind="stable")[:4]
+        _table.append(f"| {_n} | {tokenizer.token_label(_seen[-1])} | "
+                     + " · ".join(f"{tokenizer.token_label(int(c))} {shown(float(_own[c]))}" for c in _top)
+                     + f" | **{tokenizer.token_label(_s.chosen)}** | {shown(_s.probability)} |")
+    _lines = "\n".join(_table)
     _note = lesson.md("unknown_prompt", chars=" ".join(unknown)) if unknown else mo.md("")
     mo.vstack([
         _note,
